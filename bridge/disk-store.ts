@@ -1,0 +1,74 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { KObject } from '../shared/k8s/meta';
+import type { Persistence, StoredObject } from '../shared/store/object-store';
+
+/** A path segment that cannot climb out of the store, whatever validation let through. */
+function segment(value: string): string {
+  if (!value || value === '.' || value === '..' || /[/\\\0]/.test(value)) throw new Error(`unsafe name for the store: ${JSON.stringify(value)}`);
+  return value;
+}
+
+/**
+ * One JSON file per object: `<data>/store/<resource>/[<namespace>/]<name>.json`, written to a temporary
+ * file and renamed so that a crash leaves the old or the new object, never half of one.
+ */
+export class DiskPersistence implements Persistence {
+  private readonly root: string;
+  private readonly made = new Set<string>();
+
+  constructor(dataPath: string) {
+    this.root = join(dataPath, 'store');
+  }
+
+  private dir(resource: string, obj: KObject): string {
+    const ns = obj.metadata.namespace;
+    return ns ? join(this.root, segment(resource), segment(ns)) : join(this.root, segment(resource));
+  }
+
+  private async atomicWrite(dir: string, file: string, content: string) {
+    if (!this.made.has(dir)) {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      this.made.add(dir);
+    }
+    const tmp = join(dir, `.${file}.${process.pid}.tmp`);
+    await writeFile(tmp, content, { mode: 0o600 });
+    await rename(tmp, join(dir, file));
+  }
+
+  async write(resource: string, obj: KObject): Promise<void> {
+    await this.atomicWrite(this.dir(resource, obj), `${segment(obj.metadata.name)}.json`, JSON.stringify(obj));
+  }
+
+  async remove(resource: string, obj: KObject): Promise<void> {
+    await rm(join(this.dir(resource, obj), `${segment(obj.metadata.name)}.json`), { force: true });
+  }
+
+  async writeResourceVersion(rv: number): Promise<void> {
+    await this.atomicWrite(this.root, 'resourceVersion', String(rv));
+  }
+
+  /** Everything stored, and the highest resourceVersion ever handed out. */
+  async load(namespacedResources: Set<string>): Promise<{ objects: StoredObject[]; resourceVersion: number }> {
+    const objects: StoredObject[] = [];
+    if (!existsSync(this.root)) return { objects, resourceVersion: 0 };
+    const readDir = async (dir: string, resource: string) => {
+      for (const entry of await readdir(dir, { withFileTypes: true })) {
+        if (entry.isFile() && entry.name.endsWith('.json') && !entry.name.startsWith('.')) {
+          objects.push({ resource, object: JSON.parse(await readFile(join(dir, entry.name), 'utf8')) });
+        }
+      }
+    };
+    for (const entry of await readdir(this.root, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      const dir = join(this.root, entry.name);
+      if (namespacedResources.has(entry.name)) {
+        for (const ns of await readdir(dir, { withFileTypes: true })) if (ns.isDirectory()) await readDir(join(dir, ns.name), entry.name);
+      } else await readDir(dir, entry.name);
+    }
+    const rvFile = join(this.root, 'resourceVersion');
+    const resourceVersion = existsSync(rvFile) ? Number(await readFile(rvFile, 'utf8')) || 0 : 0;
+    return { objects, resourceVersion };
+  }
+}

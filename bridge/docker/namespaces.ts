@@ -1,0 +1,51 @@
+import type { KObject } from '../../shared/k8s/meta';
+import { namespaces } from '../../shared/resources/namespaces';
+import { registry } from '../../shared/resources/index';
+import { isNotFound, NAMESPACE_LABEL } from './client';
+import type { BridgeEnv, Mapping } from './mapping';
+
+/** Namespace `ns` is the bridge network `k2d-ns`, as in k2d: a pod's containers join it. */
+export const networkName = (namespace: string) => `k2d-${namespace}`;
+
+export const namespaceMapping: Mapping = {
+  async apply(ns: KObject, env: BridgeEnv) {
+    const name = networkName(ns.metadata.name);
+    const existing = await env.docker.listNetworks({ filters: { name: [name] } });
+    if (existing.some((n) => n.Name === name)) return;
+    try {
+      await env.docker.createNetwork({
+        Name: name,
+        Driver: 'bridge',
+        CheckDuplicate: true,
+        Labels: { ...env.labels, [NAMESPACE_LABEL]: ns.metadata.name, 'networking.k2d.io/network-name': name },
+      });
+    } catch (err) {
+      // Two creates racing for the same network: the other one won, which is what we wanted.
+      if ((err as { statusCode?: number }).statusCode !== 409) throw err;
+    }
+  },
+
+  /** Removes the namespace's objects and containers, then the network, then the namespace itself. */
+  async delete(ns: KObject, env: BridgeEnv) {
+    const namespace = ns.metadata.name;
+    for (const def of registry.filter((d) => d.namespaced)) {
+      for (const obj of env.store.list(def, namespace)) await env.store.delete(def, namespace, obj.metadata.name).catch(() => undefined);
+    }
+    const containers = await env.docker.listContainers({ all: true, filters: { label: [`${NAMESPACE_LABEL}=${namespace}`] } });
+    for (const c of containers) {
+      await env.docker
+        .getContainer(c.Id)
+        .remove({ force: true, v: true })
+        .catch((err) => {
+          if (!isNotFound(err)) throw err;
+        });
+    }
+    await env.docker
+      .getNetwork(networkName(namespace))
+      .remove()
+      .catch((err) => {
+        if (!isNotFound(err)) throw err;
+      });
+    if (env.store.get(namespaces, undefined, namespace)) await env.store.delete(namespaces, undefined, namespace);
+  },
+};

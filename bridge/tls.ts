@@ -1,0 +1,103 @@
+import 'reflect-metadata';
+import { webcrypto } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { isIP } from 'node:net';
+import { join } from 'node:path';
+import * as x509 from '@peculiar/x509';
+
+x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+
+export interface TlsMaterial {
+  caCert: string;
+  cert: string;
+  key: string;
+}
+
+const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+const YEAR_MS = 365 * 24 * 3600 * 1000;
+
+function pem(label: string, der: ArrayBuffer): string {
+  const b64 = Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n');
+  return `-----BEGIN ${label}-----\n${b64}${b64.endsWith('\n') ? '' : '\n'}-----END ${label}-----\n`;
+}
+
+async function importKey(keyPem: string): Promise<CryptoKey> {
+  const der = Buffer.from(keyPem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+  return webcrypto.subtle.importKey('pkcs8', der, alg, true, ['sign']) as Promise<CryptoKey>;
+}
+
+function sans(advertise: string): string[] {
+  return [...new Set([advertise, '127.0.0.1', 'localhost', hostname()])];
+}
+
+async function issueServerCert(ca: x509.X509Certificate, caKey: CryptoKey, advertise: string) {
+  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const now = Date.now();
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(16))).toString('hex'),
+    subject: 'CN=k2d-ts',
+    issuer: ca.subject,
+    notBefore: new Date(now - 3600_000),
+    notAfter: new Date(now + 10 * YEAR_MS),
+    signingAlgorithm: alg,
+    publicKey: keys.publicKey,
+    signingKey: caKey,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+      new x509.SubjectAlternativeNameExtension(sans(advertise).map((v) => ({ type: (isIP(v) ? 'ip' : 'dns') as x509.GeneralNameType, value: v }))),
+    ],
+  });
+  return { cert: cert.toString('pem') + '\n', key: pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)) };
+}
+
+/**
+ * A CA and a server certificate in the data dir, made on first start and kept after that, so kubeconfigs
+ * stay valid across restarts. The server certificate is reissued (same CA) when the advertised address
+ * is no longer among its names.
+ */
+export async function ensureTls(dataPath: string, advertise: string): Promise<TlsMaterial> {
+  const caCertPath = join(dataPath, 'ca.crt');
+  const caKeyPath = join(dataPath, 'ca.key');
+  const certPath = join(dataPath, 'server.crt');
+  const keyPath = join(dataPath, 'server.key');
+  let caCert: string;
+  let caKey: CryptoKey;
+  if (existsSync(caCertPath) && existsSync(caKeyPath)) {
+    caCert = await readFile(caCertPath, 'utf8');
+    caKey = await importKey(await readFile(caKeyPath, 'utf8'));
+  } else {
+    const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
+    const now = Date.now();
+    const ca = await x509.X509CertificateGenerator.createSelfSigned({
+      serialNumber: '01',
+      name: 'CN=k2d-ts-ca',
+      notBefore: new Date(now - 3600_000),
+      notAfter: new Date(now + 10 * YEAR_MS),
+      signingAlgorithm: alg,
+      keys,
+      extensions: [
+        new x509.BasicConstraintsExtension(true, 0, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      ],
+    });
+    caCert = ca.toString('pem') + '\n';
+    caKey = keys.privateKey;
+    await writeFile(caKeyPath, pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)), { mode: 0o600 });
+    await writeFile(caCertPath, caCert);
+  }
+  const ca = new x509.X509Certificate(caCert);
+  if (existsSync(certPath) && existsSync(keyPath)) {
+    const cert = await readFile(certPath, 'utf8');
+    const names = new x509.X509Certificate(cert).getExtension(x509.SubjectAlternativeNameExtension)?.names.items.map((n) => n.value) ?? [];
+    if (sans(advertise).every((n) => names.includes(n))) return { caCert, cert, key: await readFile(keyPath, 'utf8') };
+  }
+  const issued = await issueServerCert(ca, caKey, advertise);
+  await writeFile(keyPath, issued.key, { mode: 0o600 });
+  await chmod(keyPath, 0o600);
+  await writeFile(certPath, issued.cert);
+  return { caCert, ...issued };
+}

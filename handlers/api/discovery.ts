@@ -1,0 +1,3 @@
+import { coreDiscoveryHandler } from '../../shared/api/system';
+
+export default coreDiscoveryHandler();

@@ -1,0 +1,3 @@
+import { coreResourcesHandler } from '../../../shared/api/system';
+
+export default coreResourcesHandler();

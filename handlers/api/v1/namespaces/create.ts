@@ -1,0 +1,4 @@
+import { createHandler } from '../../../../shared/api/handlers';
+import { namespaces } from '../../../../shared/resources/namespaces';
+
+export default createHandler(namespaces);

@@ -1,0 +1,4 @@
+import { deleteHandler } from '../../../../shared/api/handlers';
+import { namespaces } from '../../../../shared/resources/namespaces';
+
+export default deleteHandler(namespaces);

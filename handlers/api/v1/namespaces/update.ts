@@ -1,0 +1,4 @@
+import { updateHandler } from '../../../../shared/api/handlers';
+import { namespaces } from '../../../../shared/resources/namespaces';
+
+export default updateHandler(namespaces);

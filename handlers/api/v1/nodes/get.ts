@@ -1,0 +1,4 @@
+import { getHandler } from '../../../../shared/api/handlers';
+import { nodes } from '../../../../shared/resources/nodes';
+
+export default getHandler(nodes);

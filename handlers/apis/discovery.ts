@@ -1,0 +1,3 @@
+import { groupsDiscoveryHandler } from '../../shared/api/system';
+
+export default groupsDiscoveryHandler();

@@ -1,0 +1,3 @@
+import { groupResourcesHandler } from '../../shared/api/system';
+
+export default groupResourcesHandler();

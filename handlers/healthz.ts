@@ -1,0 +1,3 @@
+import { healthHandler } from '../shared/api/system';
+
+export default healthHandler();

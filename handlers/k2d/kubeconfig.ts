@@ -1,0 +1,3 @@
+import { kubeconfigHandler } from '../../shared/api/system';
+
+export default kubeconfigHandler();

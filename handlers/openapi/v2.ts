@@ -1,0 +1,3 @@
+import { openApiV2Handler } from '../../shared/api/system';
+
+export default openApiV2Handler();

@@ -1,0 +1,3 @@
+import { openApiV3Handler } from '../../shared/api/system';
+
+export default openApiV3Handler();

@@ -1,0 +1,3 @@
+import { versionHandler } from '../shared/api/system';
+
+export default versionHandler();

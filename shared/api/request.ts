@@ -1,0 +1,110 @@
+import { parse as parseYaml } from 'yaml';
+import { decodeKubernetesProtobuf } from '../k8s/protobuf';
+import { badRequest, notAcceptable, tooLarge, unsupportedMediaType } from './status';
+
+const PROTOBUF = 'application/vnd.kubernetes.protobuf';
+
+/** The apiserver's limit on a request body. */
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+export async function readBytes(request: Request, limit = MAX_BODY_BYTES): Promise<Uint8Array> {
+  const declared = Number(request.headers.get('content-length') ?? 0);
+  if (declared > limit) throw tooLarge(limit);
+  if (!request.body) return new Uint8Array();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+export async function readBody(request: Request, limit = MAX_BODY_BYTES): Promise<string> {
+  return new TextDecoder().decode(await readBytes(request, limit));
+}
+
+/** Go decoders treat `null` as "not set"; clients send `creationTimestamp: null` and the like. */
+export function dropNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(dropNulls);
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = dropNulls(v);
+  return out;
+}
+
+export function mediaType(request: Request): string {
+  return (request.headers.get('content-type') ?? 'application/json').split(';')[0].trim().toLowerCase();
+}
+
+/** Parses a JSON or YAML body into an object; anything else is a 400 or 415 the client can read. */
+export async function decodeBody(request: Request, accepted = ['application/json', 'application/yaml', PROTOBUF]): Promise<Record<string, unknown>> {
+  const type = mediaType(request);
+  if (!accepted.includes(type)) throw unsupportedMediaType(type);
+  if (type === PROTOBUF) return decodeKubernetesProtobuf(await readBytes(request));
+  const text = await readBody(request);
+  if (!text.trim()) throw badRequest('the request body is empty');
+  let value: unknown;
+  try {
+    value = type.endsWith('yaml') ? parseYaml(text) : JSON.parse(text);
+  } catch (err) {
+    throw badRequest(`the request body is not valid ${type.endsWith('yaml') ? 'YAML' : 'JSON'}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw badRequest('the request body must be a single object');
+  return dropNulls(value) as Record<string, unknown>;
+}
+
+/** A patch body is JSON: an object, or an array of operations for a JSON patch. */
+export async function decodePatch(request: Request): Promise<unknown> {
+  const text = await readBody(request);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw badRequest(`the patch is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+export type Rendering = { as: 'object' } | { as: 'table'; includeObject: 'None' | 'Metadata' | 'Object' };
+
+/**
+ * Content negotiation as the apiserver does it: kubectl asks for `application/json;as=Table;v=v1;g=meta.k8s.io`
+ * first and plain JSON as a fallback. Protobuf alone cannot be served.
+ */
+export function rendering(request: Request): Rendering {
+  const accept = request.headers.get('accept') ?? '';
+  if (!accept) return { as: 'object' };
+  let json = false;
+  for (const clause of accept.split(',')) {
+    const [type, ...params] = clause.split(';').map((s) => s.trim());
+    const p = Object.fromEntries(params.map((kv) => kv.split('=').map((s) => s.trim())));
+    if (type === 'application/json' && p.as === 'Table' && p.g === 'meta.k8s.io' && (p.v === 'v1' || p.v === 'v1beta1')) {
+      const param = new URL(request.url).searchParams.get('includeObject');
+      const includeObject = param === 'None' || param === 'Object' ? param : 'Metadata';
+      return { as: 'table', includeObject };
+    }
+    if ((type === 'application/json' || type === '*/*' || type === 'application/*') && !p.as) json = true;
+  }
+  if (!json && !accept.includes('application/json')) throw notAcceptable(accept);
+  return { as: 'object' };
+}
+
+export function queryParam(request: Request, name: string): string | undefined {
+  return new URL(request.url).searchParams.get(name) ?? undefined;
+}
+
+export function isTrue(value: string | undefined): boolean {
+  return value === 'true' || value === '1';
+}
+
+export function dryRun(request: Request): boolean {
+  const values = new URL(request.url).searchParams.getAll('dryRun');
+  for (const v of values) if (v !== 'All') throw badRequest(`unsupported dryRun value "${v}": only "All" is supported`);
+  return values.length > 0;
+}

@@ -1,0 +1,87 @@
+import type { z } from 'zod';
+import type { KObject } from '../k8s/meta';
+import type { StatusCause } from './status';
+
+export type Verb = 'list' | 'get' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection' | 'watch';
+
+/**
+ * Where a kind's Docker work goes: `sync` is done before the API answers (namespaces: their network must
+ * exist before anything is created in them); the others are creation-queue priorities.
+ */
+export type Priority = 'sync' | 'high' | 'medium' | 'low';
+
+export interface Column<T> {
+  name: string;
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
+  format?: string;
+  description: string;
+  /** 0 = always shown, 1 = only with `-o wide` (the apiserver's convention). */
+  priority?: number;
+  cell: (obj: T, now: Date) => string | number | boolean | null;
+}
+
+export interface ResourceSpec<T extends KObject> {
+  group: string;
+  version: string;
+  kind: string;
+  plural: string;
+  singular?: string;
+  namespaced: boolean;
+  shortNames?: string[];
+  categories?: string[];
+  verbs: Verb[];
+  /** The whole object; loose so unknown fields round-trip. Its `.meta({id})` names it in OpenAPI. */
+  schema: z.ZodType;
+  /** Table columns after NAME (and NAMESPACE, which kubectl adds itself). */
+  columns: Column<T>[];
+  /** `label` (63 chars, namespaces) or `subdomain` (253 chars, most kinds), as the apiserver validates. */
+  nameFormat?: 'label' | 'subdomain';
+  priority?: Priority;
+  subresources?: Array<'status'>;
+  /** Extra field selectors beyond metadata.name/metadata.namespace. */
+  fieldSelectors?: Record<string, (obj: T) => string | undefined>;
+  /** Fills server-side defaults on create (status, finalizers...). */
+  prepareForCreate?: (obj: T) => void;
+  validate?: (obj: T, old?: T) => StatusCause[];
+  /** Throws an ApiError when the object may not be deleted (the built-in namespaces). */
+  validateDelete?: (obj: T) => void;
+  /** The marked form of an object whose graceful delete was accepted (deletionTimestamp, phase...). */
+  prepareForDelete?: (obj: T, now: Date) => T;
+}
+
+export interface ResourceDefinition<T extends KObject = KObject> extends Required<Omit<ResourceSpec<T>, 'validate' | 'prepareForCreate' | 'priority' | 'validateDelete' | 'prepareForDelete'>> {
+  validate?: ResourceSpec<T>['validate'];
+  validateDelete?: ResourceSpec<T>['validateDelete'];
+  prepareForDelete?: ResourceSpec<T>['prepareForDelete'];
+  prepareForCreate?: ResourceSpec<T>['prepareForCreate'];
+  priority?: Priority;
+  /** `v1` or `apps/v1`: what objects carry in apiVersion. */
+  apiVersion: string;
+  /** `/api/v1` or `/apis/apps/v1`. */
+  prefix: string;
+  /** `namespaces` or `deployments.apps`: the store's key space and the apiserver's message form. */
+  resource: string;
+}
+
+export function defineResource<T extends KObject>(spec: ResourceSpec<T>): ResourceDefinition<T> {
+  const apiVersion = spec.group ? `${spec.group}/${spec.version}` : spec.version;
+  return {
+    singular: spec.kind.toLowerCase(),
+    shortNames: [],
+    categories: [],
+    nameFormat: 'subdomain',
+    subresources: [],
+    fieldSelectors: {},
+    ...spec,
+    apiVersion,
+    prefix: spec.group ? `/apis/${apiVersion}` : `/api/${apiVersion}`,
+    resource: spec.group ? `${spec.plural}.${spec.group}` : spec.plural,
+  } as ResourceDefinition<T>;
+}
+
+/** Collection and item paths in itty-router syntax, as the apiserver lays them out. */
+export function resourcePaths(def: ResourceDefinition): { collection: string[]; item: string } {
+  if (!def.namespaced) return { collection: [`${def.prefix}/${def.plural}`], item: `${def.prefix}/${def.plural}/:name` };
+  const scoped = `${def.prefix}/namespaces/:namespace/${def.plural}`;
+  return { collection: [`${def.prefix}/${def.plural}`, scoped], item: `${scoped}/:name` };
+}

@@ -1,0 +1,75 @@
+import { registry } from '../resources/index';
+import { aggregatedDiscovery, aggregatedVersion, apiGroupList, apiGroupOf, apiResourceList, apiVersions } from './discovery';
+import { route, schemaIndex, type RouteHandler } from './handlers';
+import { buildOpenApi, type OpenApiDocs } from './openapi';
+import { jsonResponse, noRoute } from './status';
+
+// Routes that are not resources: version, health, discovery, OpenAPI, k2d's own endpoints.
+
+export const versionHandler = (): RouteHandler => route('GET', ['/version'], async (_req, ctx) => jsonResponse(ctx.server.version));
+
+export const healthHandler = (): RouteHandler =>
+  route('GET', ['/healthz', '/livez', '/readyz'], async () => new Response('ok', { headers: { 'content-type': 'text/plain; charset=utf-8' } }));
+
+function discoveryResponse(request: Request, core: boolean, legacy: () => unknown): Response {
+  const v = aggregatedVersion(request.headers.get('accept'));
+  if (!v) return jsonResponse(legacy());
+  return jsonResponse(aggregatedDiscovery(registry, core, `apidiscovery.k8s.io/${v}`), 200, {
+    'content-type': `application/json;g=apidiscovery.k8s.io;v=${v};as=APIGroupDiscoveryList`,
+    vary: 'Accept',
+  });
+}
+
+export const coreDiscoveryHandler = (): RouteHandler =>
+  route('GET', ['/api'], async (request, ctx) =>
+    discoveryResponse(request, true, () => apiVersions(`${ctx.server.advertiseAddress}:${ctx.server.port}`)),
+  );
+
+export const groupsDiscoveryHandler = (): RouteHandler =>
+  route('GET', ['/apis'], async (request) => discoveryResponse(request, false, () => apiGroupList(registry)));
+
+export const coreResourcesHandler = (): RouteHandler =>
+  route('GET', ['/api/v1'], async () => jsonResponse(apiResourceList(registry, 'v1')));
+
+export const groupResourcesHandler = (): RouteHandler =>
+  route('GET', ['/apis/:group', '/apis/:group/:version'], async (request) => {
+    const [group, version] = new URL(request.url).pathname.split('/').slice(2);
+    if (!version) {
+      const g = apiGroupOf(registry, group);
+      if (!g) throw noRoute();
+      return jsonResponse(g);
+    }
+    const list = apiResourceList(registry, `${group}/${version}`);
+    if (!list.resources.length) throw noRoute();
+    return jsonResponse(list);
+  });
+
+let docs: OpenApiDocs | undefined;
+const openapi = (version: string) => (docs ??= buildOpenApi(registry, schemaIndex(), version));
+
+/** OpenAPI documents never change while the server runs: hashed URLs are immutable, the rest has an ETag. */
+function cached(request: Request, body: unknown, hash: string): Response {
+  const etag = `"${hash}"`;
+  if (request.headers.get('if-none-match') === etag) return new Response(null, { status: 304, headers: { etag } });
+  const immutable = new URL(request.url).searchParams.get('hash') === hash;
+  return jsonResponse(body, 200, { etag, 'cache-control': immutable ? 'public, immutable' : 'no-cache, private', vary: 'Accept' });
+}
+
+export const openApiV2Handler = (): RouteHandler =>
+  route('GET', ['/openapi/v2', '/swagger.json'], async (request, ctx) => {
+    const d = openapi(ctx.server.version.gitVersion);
+    return cached(request, d.v2, d.v2Hash);
+  });
+
+export const openApiV3Handler = (): RouteHandler =>
+  route('GET', ['/openapi/v3', '/openapi/v3/*'], async (request, ctx) => {
+    const d = openapi(ctx.server.version.gitVersion);
+    const key = new URL(request.url).pathname.replace(/^\/openapi\/v3\/?/, '');
+    if (!key) return jsonResponse(d.v3Root, 200, { 'cache-control': 'no-cache, private' });
+    const entry = d.v3.get(key);
+    if (!entry) throw noRoute();
+    return cached(request, entry.doc, entry.hash);
+  });
+
+export const kubeconfigHandler = (): RouteHandler =>
+  route('GET', ['/k2d/kubeconfig'], async (_req, ctx) => new Response(ctx.server.kubeconfig, { headers: { 'content-type': 'application/yaml' } }));

@@ -1,0 +1,204 @@
+import type { ResourceDefinition } from '../api/resource';
+import { alreadyExists, conflict, notFound } from '../api/status';
+import type { Clock } from '../ctx';
+import type { KObject } from '../k8s/meta';
+import { rfc3339 } from '../k8s/time';
+
+export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface Change {
+  type: ChangeType;
+  resource: string;
+  object: KObject;
+  /** The object before a MODIFIED change, so filtered watches can tell objects entering or leaving. */
+  previous?: KObject;
+  rv: number;
+}
+
+/** Where objects live between restarts; the bridge writes files, tests keep nothing. */
+export interface Persistence {
+  write(resource: string, obj: KObject): Promise<void>;
+  remove(resource: string, obj: KObject): Promise<void>;
+  /** Remembers the counter so that it never goes back after deleting the newest object and restarting. */
+  writeResourceVersion(rv: number): Promise<void>;
+}
+
+export interface StoredObject {
+  resource: string;
+  object: KObject;
+}
+
+export interface StoreOptions {
+  clock: Clock;
+  persistence?: Persistence;
+  objects?: StoredObject[];
+  resourceVersion?: number;
+  /** How many changes are kept for watches that resume from a resourceVersion. */
+  historySize?: number;
+}
+
+type Def = Pick<ResourceDefinition, 'resource' | 'plural' | 'group' | 'kind' | 'namespaced'>;
+
+const key = (namespace: string | undefined, name: string) => `${namespace ?? ''}/${name}`;
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/** Everything but metadata and status: a change here is a new generation. */
+function specOf(obj: KObject): string {
+  const { metadata: _m, status: _s, ...rest } = obj;
+  return JSON.stringify(rest);
+}
+
+/**
+ * The API objects, in memory for reads, persisted through `Persistence` before a write is acknowledged.
+ * Objects handed out are frozen: callers clone before they change one. Writes go one at a time so that
+ * resourceVersions reach watchers in order.
+ */
+export class ObjectStore {
+  private readonly byResource = new Map<string, Map<string, KObject>>();
+  private readonly listeners = new Set<(change: Change) => void>();
+  private readonly history: Change[] = [];
+  private readonly historySize: number;
+  private historyStart: number;
+  private rv: number;
+  private writes: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly opts: StoreOptions) {
+    this.historySize = opts.historySize ?? 10_000;
+    let rv = opts.resourceVersion ?? 0;
+    for (const { resource, object } of opts.objects ?? []) {
+      this.bucket(resource).set(key(object.metadata.namespace, object.metadata.name), deepFreeze(object));
+      rv = Math.max(rv, Number(object.metadata.resourceVersion ?? 0));
+    }
+    this.rv = rv;
+    this.historyStart = rv;
+  }
+
+  get resourceVersion(): number {
+    return this.rv;
+  }
+
+  get(def: Def, namespace: string | undefined, name: string): KObject | undefined {
+    return this.byResource.get(def.resource)?.get(key(def.namespaced ? namespace : undefined, name));
+  }
+
+  /** Sorted by namespace then name, as etcd returns them. */
+  list(def: Def, namespace?: string): KObject[] {
+    const items = [...(this.byResource.get(def.resource)?.values() ?? [])].filter(
+      (o) => namespace === undefined || o.metadata.namespace === namespace,
+    );
+    return items.sort((a, b) =>
+      key(a.metadata.namespace, a.metadata.name) < key(b.metadata.namespace, b.metadata.name) ? -1 : 1,
+    );
+  }
+
+  count(def: Def): number {
+    return this.byResource.get(def.resource)?.size ?? 0;
+  }
+
+  create(def: Def, obj: KObject): Promise<KObject> {
+    return this.serialize(async () => {
+      const { namespace, name } = obj.metadata;
+      if (this.get(def, namespace, name)) throw alreadyExists(def, name);
+      const now = rfc3339(this.opts.clock.now());
+      const rv = this.rv + 1;
+      const stored: KObject = {
+        ...obj,
+        metadata: {
+          ...obj.metadata,
+          uid: obj.metadata.uid ?? crypto.randomUUID(),
+          resourceVersion: String(rv),
+          generation: 1,
+          creationTimestamp: obj.metadata.creationTimestamp ?? now,
+        },
+      };
+      await this.opts.persistence?.write(def.resource, stored);
+      return this.commit('ADDED', def, stored, rv);
+    });
+  }
+
+  /**
+   * Replaces an object. `metadata.resourceVersion`, when set, is a precondition (optimistic concurrency);
+   * uid and creationTimestamp always come from the stored object.
+   */
+  update(def: Def, obj: KObject): Promise<KObject> {
+    return this.serialize(async () => {
+      const { namespace, name, resourceVersion } = obj.metadata;
+      const old = this.get(def, namespace, name);
+      if (!old) throw notFound(def, name);
+      if (resourceVersion && resourceVersion !== old.metadata.resourceVersion) {
+        throw conflict(def, name, 'the object has been modified; please apply your changes to the latest version and try again');
+      }
+      const rv = this.rv + 1;
+      const generation = (old.metadata.generation ?? 1) + (specOf(old) === specOf(obj) ? 0 : 1);
+      const stored: KObject = {
+        ...obj,
+        metadata: {
+          ...obj.metadata,
+          uid: old.metadata.uid,
+          creationTimestamp: old.metadata.creationTimestamp,
+          resourceVersion: String(rv),
+          generation,
+        },
+      };
+      await this.opts.persistence?.write(def.resource, stored);
+      return this.commit('MODIFIED', def, stored, rv, old);
+    });
+  }
+
+  delete(def: Def, namespace: string | undefined, name: string): Promise<KObject> {
+    return this.serialize(async () => {
+      const old = this.get(def, namespace, name);
+      if (!old) throw notFound(def, name);
+      const rv = this.rv + 1;
+      await this.opts.persistence?.remove(def.resource, old);
+      await this.opts.persistence?.writeResourceVersion(rv);
+      const gone: KObject = { ...old, metadata: { ...old.metadata, resourceVersion: String(rv) } };
+      return this.commit('DELETED', def, gone, rv);
+    });
+  }
+
+  /** Every change of every kind, in resourceVersion order, from now on. */
+  subscribe(listener: (change: Change) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Changes after `rv`, or undefined when they are no longer kept (the client must list again). */
+  changesSince(rv: number): Change[] | undefined {
+    if (rv < this.historyStart) return undefined;
+    const first = this.history.findIndex((c) => c.rv > rv);
+    return first < 0 ? [] : this.history.slice(first);
+  }
+
+  private bucket(resource: string): Map<string, KObject> {
+    let bucket = this.byResource.get(resource);
+    if (!bucket) this.byResource.set(resource, (bucket = new Map()));
+    return bucket;
+  }
+
+  private commit(type: ChangeType, def: Def, obj: KObject, rv: number, previous?: KObject): KObject {
+    const ordered = deepFreeze(Object.assign({ apiVersion: obj.apiVersion, kind: obj.kind }, obj));
+    const k = key(def.namespaced ? ordered.metadata.namespace : undefined, ordered.metadata.name);
+    if (type === 'DELETED') this.bucket(def.resource).delete(k);
+    else this.bucket(def.resource).set(k, ordered);
+    this.rv = rv;
+    const change: Change = { type, resource: def.resource, object: ordered, rv, previous };
+    this.history.push(change);
+    if (this.history.length > this.historySize) this.historyStart = this.history.shift()!.rv;
+    for (const listener of this.listeners) listener(change);
+    return ordered;
+  }
+
+  private serialize<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.writes.then(work, work);
+    this.writes = run.catch(() => undefined);
+    return run;
+  }
+}
