@@ -1,4 +1,6 @@
-import { applyPatch, validate, type Operation } from 'fast-json-patch';
+import jsonpatch, { type Operation } from 'fast-json-patch';
+
+const { applyPatch, validate } = jsonpatch;
 import { ApiError, badRequest } from '../api/status';
 
 type Json = unknown;

@@ -5,7 +5,8 @@ export function rfc3339(date: Date): string {
 
 /** A port of apimachinery's duration.HumanDuration, so AGE reads as it does on a cluster. */
 export function humanDuration(ms: number): string {
-  const seconds = Math.floor(ms / 1000);
+  // Go truncates toward zero: -1.5s is "0s", a tolerated clock skew, not "<invalid>".
+  const seconds = Math.trunc(ms / 1000);
   if (seconds < -1) return '<invalid>';
   if (seconds < 0) return '0s';
   if (seconds < 120) return `${seconds}s`;
