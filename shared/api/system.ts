@@ -2,6 +2,7 @@ import { registry } from '../resources/index';
 import { aggregatedDiscovery, aggregatedVersion, apiGroupList, apiGroupOf, apiResourceList, apiVersions } from './discovery';
 import { route, schemaIndex, type RouteHandler } from './handlers';
 import { buildOpenApi, type OpenApiDocs } from './openapi';
+import { encodeOpenApiV2 } from './openapi-proto';
 import { jsonResponse, noRoute } from './status';
 
 // Routes that are not resources: version, health, discovery, OpenAPI, k2d's own endpoints.
@@ -55,10 +56,21 @@ function cached(request: Request, body: unknown, hash: string): Response {
   return jsonResponse(body, 200, { etag, 'cache-control': immutable ? 'public, immutable' : 'no-cache, private', vary: 'Accept' });
 }
 
+/** Clients ask with `@v1.0` or `.v1.0`; the answer uses the dotted form, which Go's MIME parser accepts. */
+const V2_PROTOBUF = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
+const wantsV2Protobuf = (accept: string) => /application\/com\.github\.proto-openapi\.spec\.v2[.@]v1\.0\+protobuf/.test(accept);
+let v2Protobuf: Uint8Array | undefined;
+
 export const openApiV2Handler = (): RouteHandler =>
   route('GET', ['/openapi/v2', '/swagger.json'], async (request, ctx) => {
     const d = openapi(ctx.server.version.gitVersion);
-    return cached(request, d.v2, d.v2Hash);
+    if (!wantsV2Protobuf(request.headers.get('accept') ?? '')) return cached(request, d.v2, d.v2Hash);
+    // kubectl 1.27/1.28 read this document only as protobuf.
+    v2Protobuf ??= encodeOpenApiV2(d.v2);
+    // Each representation has its own ETag, or HTTP caches (kubectl has one) hand JSON to a protobuf reader.
+    const etag = `"${d.v2Hash}-protobuf"`;
+    if (request.headers.get('if-none-match') === etag) return new Response(null, { status: 304, headers: { etag } });
+    return new Response(v2Protobuf as Uint8Array<ArrayBuffer>, { headers: { 'content-type': V2_PROTOBUF, etag, vary: 'Accept', 'x-varied-accept': V2_PROTOBUF } });
   });
 
 export const openApiV3Handler = (): RouteHandler =>
