@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Makes sure a Docker engine answers and the local test images exist. Idempotent: a machine that has
+# them is left alone. Installs docker.io and busybox-static from Debian when they are missing (as root).
+set -euo pipefail
+
+have_engine() { docker info >/dev/null 2>&1; }
+
+if ! command -v dockerd >/dev/null 2>&1 || ! command -v docker >/dev/null 2>&1 || [ ! -x /bin/busybox ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "docker.io and busybox-static are needed: run as root, or install them (apt-get install docker.io busybox-static)" >&2
+    exit 1
+  fi
+  echo "installing docker.io and busybox-static from Debian"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io busybox-static >/dev/null
+fi
+
+if ! have_engine; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "no Docker engine answers and only root can start one" >&2
+    exit 1
+  fi
+  echo "starting dockerd (log: /var/log/dockerd.log)"
+  nohup dockerd >/var/log/dockerd.log 2>&1 &
+  for _ in $(seq 1 60); do have_engine && break; sleep 1; done
+  have_engine || { echo "dockerd did not start; see /var/log/dockerd.log" >&2; tail -20 /var/log/dockerd.log >&2; exit 1; }
+fi
+
+# No registry can be reached, so the test images are made here: busybox and its applets, imported as
+# an image. Two tags, so tests can roll from one image to another.
+for tag in 1 2; do
+  image="k2d-test/busybox:$tag"
+  docker image inspect "$image" >/dev/null 2>&1 && continue
+  rootfs=$(mktemp -d)
+  mkdir -p "$rootfs/bin" "$rootfs/tmp" "$rootfs/etc" "$rootfs/www"
+  cp /bin/busybox "$rootfs/bin/busybox"
+  for applet in $(/bin/busybox --list); do
+    [ "$applet" = busybox ] || ln -s busybox "$rootfs/bin/$applet"
+  done
+  echo "root:x:0:0:root:/root:/bin/sh" >"$rootfs/etc/passwd"
+  echo "root:x:0:" >"$rootfs/etc/group"
+  echo "k2d-test image $tag" >"$rootfs/www/index.html"
+  echo "$tag" >"$rootfs/etc/k2d-test-version"
+  tar -C "$rootfs" -c . | docker import -c 'ENV PATH=/bin' -c 'CMD ["sh"]' - "$image" >/dev/null
+  rm -rf "$rootfs"
+  echo "built $image"
+done
