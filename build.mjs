@@ -19,7 +19,7 @@ rmSync(join(root, 'dist'), { recursive: true, force: true });
 
 const result = await esbuild.build({
   absWorkingDir: root,
-  entryPoints: [...handlerEntries, 'bridge/main.ts'],
+  entryPoints: [...handlerEntries, 'bridge/main.ts', 'bridge/probe-agent.ts'],
   outdir: 'dist',
   outbase: '.',
   bundle: true,

@@ -3,30 +3,24 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile, access, constants } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type Dockerode from 'dockerode';
 import type { RouteHandler } from '../shared/api/handlers';
-import type { Ctx, Operation, VersionInfo } from '../shared/ctx';
+import { isIP } from 'node:net';
+import type { Ctx, VersionInfo } from '../shared/ctx';
 import { builtinNamespaces, namespaces } from '../shared/resources/namespaces';
-import { findResource, registry } from '../shared/resources/index';
+import { registry } from '../shared/resources/index';
 import { ObjectStore } from '../shared/store/object-store';
 import { ConfigError, loadConfig, type Config } from './config';
 import { DiskPersistence } from './disk-store';
-import { connectDocker, managedLabels } from './docker/client';
-import type { BridgeEnv, Mapping } from './docker/mapping';
-import { namespaceMapping } from './docker/namespaces';
-import { nodeFromDockerInfo, upsertNode } from './docker/nodes';
+import { nodeName } from './docker/nodes';
 import { kubeconfig } from './kubeconfig';
 import { createLogger } from './log';
-import { CreationQueue } from './queue';
+import { Runtime } from './runtime';
 import { buildRouter } from './router';
 import { startServer } from './server';
 import { ensureTls } from './tls';
 
 declare const K2D_BUILD: { version: string; kubernetes: string; date: string; commit: string } | undefined;
 const build = typeof K2D_BUILD === 'undefined' ? { version: '0.0.0-dev', kubernetes: '1.32.0', date: new Date(0).toISOString(), commit: 'unknown' } : K2D_BUILD;
-
-/** Each kind's Docker side, by the store's resource name. */
-const mappings: Record<string, Mapping> = { namespaces: namespaceMapping };
 
 function versionInfo(): VersionInfo {
   const [major, minor] = build.kubernetes.split('.');
@@ -86,71 +80,40 @@ async function main() {
   const persistence = new DiskPersistence(config.dataPath);
   const loaded = await persistence.load(new Set(registry.filter((d) => d.namespaced).map((d) => d.resource)));
   const store = new ObjectStore({ clock, persistence, ...loaded });
-  const instance = process.env.K2D_INSTANCE || 'k2d';
-
-  let docker: Dockerode | undefined;
-  const env = (): BridgeEnv => {
-    if (!docker) throw new Error('the Docker engine is not reachable');
-    return { docker, store, log, clock, labels: managedLabels(instance) };
-  };
-  const run = async (op: Operation) => {
-    const def = findResource(op.resource);
-    const mapping = mappings[op.resource];
-    if (!def || !mapping) return;
-    const obj = store.get(def, op.namespace, op.name);
-    if (!obj) return;
-    if (op.action === 'delete') await mapping.delete(obj, env());
-    else await mapping.apply(obj, env());
-  };
-  const queue = new CreationQueue(run, log);
 
   for (const name of builtinNamespaces) {
     if (!store.get(namespaces, undefined, name)) {
       const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
-      namespaces.prepareForCreate!(ns as never);
+      namespaces.prepareForCreate!(ns as never, { now: clock.now(), nodeName: nodeName() });
       await store.create(namespaces, ns);
     }
   }
 
   const version = versionInfo();
-  const refreshNode = async (error?: string) => {
-    const info = docker && !error ? ((await docker.info()) as Record<string, unknown>) : undefined;
-    const node = nodeFromDockerInfo(info, { kubeletVersion: version.gitVersion, advertiseAddress: config.advertiseAddress, now: clock.now(), error });
-    await upsertNode({ docker: docker!, store, log, clock, labels: {} }, node);
-  };
-
-  /** Level-triggered: after (re)connecting, make Docker match every stored object again. */
-  const reconcileAll = async () => {
-    for (const def of registry.filter((d) => mappings[d.resource])) {
-      for (const obj of store.list(def)) {
-        const action = obj.metadata.deletionTimestamp ? 'delete' : 'apply';
-        await queue.submit({ resource: def.resource, namespace: obj.metadata.namespace, name: obj.metadata.name, action }, def.priority === 'sync' ? 'high' : def.priority!);
-      }
-    }
-  };
-
-  const connect = async (): Promise<void> => {
-    try {
-      docker = await connectDocker();
-      await refreshNode();
-      await reconcileAll();
-      log.info('connected to the Docker engine');
-    } catch (err) {
-      docker = undefined;
-      await refreshNode((err as Error).message).catch(() => undefined);
-      log.warn({ err: (err as Error).message }, 'the Docker engine is not reachable; retrying in 5s');
-      setTimeout(connect, 5000).unref();
-    }
-  };
-  await connect();
+  const loopback = config.advertiseAddress === 'localhost' || config.advertiseAddress.startsWith('127.');
+  const runtime = await Runtime.create({
+    store,
+    log,
+    clock,
+    dataPath: config.dataPath,
+    instance: process.env.K2D_INSTANCE || 'k2d',
+    nodeName: nodeName(),
+    hostIP: isIP(config.advertiseAddress) ? config.advertiseAddress : '127.0.0.1',
+    // A loopback address means nothing inside a container: containers reach the host by Docker's host-gateway name.
+    apiHost: loopback ? 'host.docker.internal' : config.advertiseAddress,
+    apiPort: config.port,
+    kubeletVersion: version.gitVersion,
+    advertiseAddress: config.advertiseAddress,
+  });
+  await runtime.start();
 
   const ctx: Ctx = {
     store,
-    queue,
+    queue: runtime.queue,
     clock,
     log,
-    docker: { info: async () => (await env().docker.info()) as Record<string, unknown> },
-    server: { version, dataPath: config.dataPath, advertiseAddress: config.advertiseAddress, port: config.port, kubeconfig: kubeconfigYaml },
+    docker: runtime.view(),
+    server: { version, dataPath: config.dataPath, advertiseAddress: config.advertiseAddress, port: config.port, kubeconfig: kubeconfigYaml, nodeName: nodeName() },
   };
   const router = buildRouter(await loadHandlers(), token);
   let server;
@@ -164,8 +127,7 @@ async function main() {
 
   const shutdown = (signal: string) => {
     log.info({ signal }, 'shutting down');
-    queue.stop();
-    server.close(() => process.exit(0));
+    server.close(() => void runtime.stop().finally(() => process.exit(0)));
     server.closeAllConnections();
     setTimeout(() => process.exit(0), 3000).unref();
   };

@@ -1,5 +1,6 @@
 import type { Priority } from '../shared/api/resource';
 import type { Logger, Operation, Queue } from '../shared/ctx';
+import type { Journal } from './journal';
 
 type Level = Exclude<Priority, 'sync'>;
 const LEVELS: Level[] = ['high', 'medium', 'low'];
@@ -15,6 +16,8 @@ const keyOf = (op: Operation) => `${op.resource}/${op.namespace ?? ''}/${op.name
  */
 export class CreationQueue implements Queue {
   private readonly waiting: Record<Level, Map<string, Operation>> = { high: new Map(), medium: new Map(), low: new Map() };
+  /** Journal entries of the operation waiting or running for each object. */
+  private readonly seqs = new Map<string, number[]>();
   private readonly running = new Set<string>();
   private readonly attempts = new Map<string, number>();
   private readonly retries = new Map<string, NodeJS.Timeout>();
@@ -24,11 +27,14 @@ export class CreationQueue implements Queue {
     private readonly run: (op: Operation) => Promise<void>,
     private readonly log: Logger,
     private readonly concurrency = 8,
+    private readonly journal?: Journal,
   ) {}
 
   async submit(op: Operation, priority: Priority): Promise<void> {
     if (priority === 'sync') return this.runNow(op);
     const key = keyOf(op);
+    // On disk before the API answers: a crash after this line replays the operation on the next start.
+    if (this.journal) this.seqs.set(key, [...(this.seqs.get(key) ?? []), await this.journal.accept(op, priority)]);
     clearTimeout(this.retries.get(key));
     this.retries.delete(key);
     this.attempts.delete(key);
@@ -78,8 +84,18 @@ export class CreationQueue implements Queue {
       const [level, key, op] = next;
       this.waiting[level].delete(key);
       this.running.add(key);
+      const journaled = this.seqs.get(key) ?? [];
+      this.seqs.delete(key);
       this.run(op)
-        .then(() => this.attempts.delete(key))
+        .then(() => {
+          this.attempts.delete(key);
+          for (const seq of journaled) void this.journal?.done(seq);
+        })
+        .catch((err) => {
+          // Still owed: keep the entries open until a later attempt (or a newer operation) succeeds.
+          this.seqs.set(key, [...journaled, ...(this.seqs.get(key) ?? [])]);
+          throw err;
+        })
         .catch((err) => this.retry(level, key, op, err))
         .finally(() => {
           this.running.delete(key);

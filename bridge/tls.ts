@@ -29,7 +29,8 @@ async function importKey(keyPem: string): Promise<CryptoKey> {
 }
 
 function sans(advertise: string): string[] {
-  return [...new Set([advertise, '127.0.0.1', 'localhost', hostname()])];
+  // host.docker.internal: how containers reach the API server when it advertises a loopback address.
+  return [...new Set([advertise, '127.0.0.1', 'localhost', hostname(), 'host.docker.internal'])];
 }
 
 async function issueServerCert(ca: x509.X509Certificate, caKey: CryptoKey, advertise: string) {

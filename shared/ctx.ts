@@ -1,4 +1,5 @@
 import type { Priority } from './api/resource';
+import type { KObject } from './k8s/meta';
 import type { ObjectStore } from './store/object-store';
 
 /** Docker work for one object, identified the way the store keys it. */
@@ -18,9 +19,25 @@ export interface Queue {
   depth(): number;
 }
 
+export interface LogOptions {
+  container?: string;
+  follow: boolean;
+  previous: boolean;
+  timestamps: boolean;
+  tailLines?: number;
+  sinceSeconds?: number;
+  sinceTime?: string;
+  limitBytes?: number;
+}
+
 /** What handlers may learn of the Docker host; the bridge fills it from dockerode. */
 export interface DockerView {
   info(): Promise<Record<string, unknown>>;
+  /**
+   * A container's log as plain bytes (Docker's stream framing removed); ends with the container when
+   * following, or when `signal` aborts. Undefined when the container does not exist (yet).
+   */
+  logs(pod: KObject, container: string, options: LogOptions, signal: AbortSignal): Promise<ReadableStream<Uint8Array> | undefined>;
 }
 
 export interface Clock {
@@ -52,6 +69,8 @@ export interface ServerInfo {
   dataPath: string;
   advertiseAddress: string;
   port: number;
+  /** The node's name (the Docker host's). */
+  nodeName: string;
   /** The kubeconfig YAML a client needs (server URL, CA, token). */
   kubeconfig: string;
 }

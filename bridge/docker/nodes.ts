@@ -7,12 +7,15 @@ import type { BridgeEnv } from './mapping';
 
 const ARCH: Record<string, string> = { x86_64: 'amd64', aarch64: 'arm64', armv7l: 'arm' };
 
+/** The node's name: the host name, lower-cased to a valid object name. */
+export const nodeName = () => hostname().toLowerCase();
+
 /** The one Node: the Docker host as `docker info` describes it. */
 export function nodeFromDockerInfo(
   info: Record<string, any> | undefined,
   opts: { kubeletVersion: string; advertiseAddress: string; now: Date; error?: string },
 ): KObject {
-  const name = hostname().toLowerCase();
+  const name = nodeName();
   const now = rfc3339(opts.now);
   const arch = ARCH[info?.Architecture] ?? info?.Architecture ?? 'unknown';
   const os = info?.OSType ?? 'linux';

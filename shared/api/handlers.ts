@@ -5,7 +5,7 @@ import { strategicMergePatch } from '../k8s/strategic-merge';
 import { namespaces } from '../resources/namespaces';
 import { registry } from '../resources/index';
 import { dryRun, decodeBody, decodePatch, mediaType, queryParam, rendering } from './request';
-import { resourcePaths, type ResourceDefinition, type Verb } from './resource';
+import { resourcePaths, type DeleteOptions, type ResourceDefinition, type Verb } from './resource';
 import { SchemaIndex } from './schema';
 import { parseFieldSelector, parseLabelSelector } from './selectors';
 import {
@@ -27,10 +27,10 @@ import { watchResponse } from './watch';
 export type Handler = (request: Request, ctx: Ctx) => Promise<Response>;
 
 /** A handler that knows where it is mounted; the runtime builds its router from these. */
-export type RouteHandler = Handler & { method: string; paths: string[]; verb?: Verb; resource?: string };
+export type RouteHandler = Handler & { method: string; paths: string[]; verb?: Verb; resource?: string; subresource?: string };
 
 /** Wraps a handler so that whatever it throws reaches the client as a Status. */
-export function route(method: string, paths: string[], handle: Handler, meta: { verb?: Verb; resource?: string } = {}): RouteHandler {
+export function route(method: string, paths: string[], handle: Handler, meta: { verb?: Verb; resource?: string; subresource?: string } = {}): RouteHandler {
   const wrapped: Handler = async (request, ctx) => {
     try {
       return await handle(request, ctx);
@@ -233,7 +233,7 @@ export function createHandler(def: ResourceDefinition): RouteHandler {
       for (const field of ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds'] as const) {
         delete fresh.metadata[field];
       }
-      def.prepareForCreate?.(fresh);
+      def.prepareForCreate?.(fresh, { now: ctx.clock.now(), nodeName: ctx.server.nodeName });
       if (dryRun(request)) {
         if (ctx.store.get(def, fresh.metadata.namespace, fresh.metadata.name)) throw conflict(def, fresh.metadata.name, 'already exists');
         return withWarnings(respond(def, request, ctx, fresh, 201), warnings);
@@ -252,28 +252,47 @@ export function createHandler(def: ResourceDefinition): RouteHandler {
   );
 }
 
-/** Shared tail of PUT and PATCH: the new object replaces the old one; status belongs to the system. */
-async function replace(def: ResourceDefinition, request: Request, ctx: Ctx, old: KObject, next: Record<string, unknown>, warnings: string[]) {
-  const obj = admit(def, request, next, { namespace: old.metadata.namespace, name: old.metadata.name }, old);
-  const merged: KObject = {
-    ...obj,
-    metadata: {
-      ...obj.metadata,
-      uid: old.metadata.uid,
-      creationTimestamp: old.metadata.creationTimestamp,
-      generation: old.metadata.generation,
-      deletionTimestamp: old.metadata.deletionTimestamp,
-      deletionGracePeriodSeconds: old.metadata.deletionGracePeriodSeconds,
-    },
+/**
+ * Shared tail of PUT and PATCH: the new object replaces the current one; status belongs to the system.
+ * `next` sees the object as stored at the moment of the write (inside the store's write section), so a
+ * patch is applied to the latest version and never loses a concurrent change, as the apiserver's
+ * GuaranteedUpdate does.
+ */
+async function replace(def: ResourceDefinition, request: Request, ctx: Ctx, url: { namespace?: string; name: string }, next: (current: KObject) => Record<string, unknown>, warnings: string[]) {
+  const merge = (current: KObject): KObject => {
+    const obj = admit(def, request, next(current), { namespace: current.metadata.namespace, name: current.metadata.name }, current);
+    if (obj.metadata.uid && obj.metadata.uid !== current.metadata.uid) {
+      throw conflict(def, current.metadata.name, `Precondition failed: UID in precondition: ${obj.metadata.uid}, UID in object meta: ${current.metadata.uid}`);
+    }
+    const merged: KObject = {
+      ...obj,
+      metadata: {
+        ...obj.metadata,
+        uid: current.metadata.uid,
+        creationTimestamp: current.metadata.creationTimestamp,
+        generation: current.metadata.generation,
+        deletionTimestamp: current.metadata.deletionTimestamp,
+        deletionGracePeriodSeconds: current.metadata.deletionGracePeriodSeconds,
+      },
+    };
+    if (current.status !== undefined) merged.status = current.status;
+    else delete merged.status;
+    return merged;
   };
-  if (old.status !== undefined) merged.status = old.status;
-  else delete merged.status;
-  if (obj.metadata.uid && obj.metadata.uid !== old.metadata.uid) {
-    throw conflict(def, old.metadata.name, `Precondition failed: UID in precondition: ${obj.metadata.uid}, UID in object meta: ${old.metadata.uid}`);
+  if (dryRun(request)) {
+    const current = getExisting(ctx, def, url.namespace, url.name);
+    const merged = merge(current);
+    if (merged.metadata.resourceVersion && merged.metadata.resourceVersion !== current.metadata.resourceVersion) {
+      throw conflict(def, url.name, 'the object has been modified; please apply your changes to the latest version and try again');
+    }
+    return withWarnings(respond(def, request, ctx, { ...merged, metadata: { ...merged.metadata, resourceVersion: current.metadata.resourceVersion } }), warnings);
   }
-  if (dryRun(request)) return withWarnings(respond(def, request, ctx, merged), warnings);
-  const stored = await ctx.store.update(def, merged);
-  if (stored.metadata.generation !== old.metadata.generation) await enqueue(ctx, def, stored, 'apply');
+  let before: number | undefined;
+  const stored = await ctx.store.modify(def, url.namespace, url.name, (current) => {
+    before = current.metadata.generation;
+    return merge(current);
+  });
+  if (stored.metadata.generation !== before) await enqueue(ctx, def, stored, 'apply');
   return withWarnings(respond(def, request, ctx, stored), warnings);
 }
 
@@ -286,12 +305,12 @@ export function updateHandler(def: ResourceDefinition): RouteHandler {
       const warnings: string[] = [];
       const body = await decodeBody(request);
       checkFields(def, request, body, warnings);
-      const old = getExisting(ctx, def, namespace, name);
+      getExisting(ctx, def, namespace, name);
       const meta = (body.metadata ?? {}) as Record<string, unknown>;
       if (!meta.resourceVersion) {
         throw invalid(def, name, [{ reason: 'FieldValueInvalid', field: 'metadata.resourceVersion', message: 'Invalid value: 0x0: must be specified for an update' }]);
       }
-      return replace(def, request, ctx, old, body, warnings);
+      return replace(def, request, ctx, { namespace, name }, () => body, warnings);
     },
     { verb: 'update', resource: def.resource },
   );
@@ -311,28 +330,31 @@ export function patchHandler(def: ResourceDefinition): RouteHandler {
       const { namespace, name } = requireItem(def, request);
       const type = mediaType(request);
       if (!PATCH_TYPES.includes(type)) throw unsupportedMediaType(type, PATCH_TYPES);
-      const old = getExisting(ctx, def, namespace, name);
+      getExisting(ctx, def, namespace, name);
       const patch = await decodePatch(request);
-      const current = structuredClone(old) as unknown as Record<string, unknown>;
-      let next: unknown;
-      if (type === 'application/json-patch+json') next = jsonPatch(current, patch);
-      else if (type === 'application/merge-patch+json') next = mergePatch(current, patch);
-      else next = strategicMergePatch(current, patch, schemaIndex(), def);
-      if (!next || typeof next !== 'object' || Array.isArray(next)) throw badRequest('the patch did not produce an object');
       const warnings: string[] = [];
-      checkFields(def, request, next, warnings);
-      const meta = ((next as KObject).metadata ?? {}) as KObject['metadata'];
-      // The patched copy carries the stored resourceVersion; only a version set by the patch is a precondition.
-      const patchMeta = (Array.isArray(patch) ? {} : ((patch as Record<string, unknown>).metadata ?? {})) as Record<string, unknown>;
-      if (!patchMeta.resourceVersion) delete meta.resourceVersion;
-      return replace(def, request, ctx, old, next as Record<string, unknown>, warnings);
+      // Only a resourceVersion the patch itself sets is a precondition.
+      const patchMeta = (Array.isArray(patch) ? {} : ((patch as Record<string, unknown>)?.metadata ?? {})) as Record<string, unknown>;
+      return replace(def, request, ctx, { namespace, name }, (current) => {
+        const copy = structuredClone(current) as unknown as Record<string, unknown>;
+        let next: unknown;
+        if (type === 'application/json-patch+json') next = jsonPatch(copy, patch);
+        else if (type === 'application/merge-patch+json') next = mergePatch(copy, patch);
+        else next = strategicMergePatch(copy, patch, schemaIndex(), def);
+        if (!next || typeof next !== 'object' || Array.isArray(next)) throw badRequest('the patch did not produce an object');
+        warnings.length = 0;
+        checkFields(def, request, next, warnings);
+        const meta = ((next as KObject).metadata ?? {}) as KObject['metadata'];
+        if (!patchMeta.resourceVersion) delete meta.resourceVersion;
+        return next as Record<string, unknown>;
+      }, warnings);
     },
     { verb: 'patch', resource: def.resource },
   );
 }
 
-async function deleteOne(def: ResourceDefinition, request: Request, ctx: Ctx, old: KObject, options: Record<string, unknown>): Promise<KObject | undefined> {
-  const pre = (options.preconditions ?? {}) as { uid?: string; resourceVersion?: string };
+async function deleteOne(def: ResourceDefinition, request: Request, ctx: Ctx, old: KObject, options: DeleteOptions): Promise<KObject | undefined> {
+  const pre = options.preconditions ?? {};
   if (pre.uid && pre.uid !== old.metadata.uid) {
     throw conflict(def, old.metadata.name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`);
   }
@@ -346,17 +368,23 @@ async function deleteOne(def: ResourceDefinition, request: Request, ctx: Ctx, ol
     return undefined;
   }
   // Objects with Docker state are deleted gracefully: marked, then removed by the runtime once Docker is clean.
-  if (old.metadata.deletionTimestamp) return old;
-  const marked = def.prepareForDelete ? def.prepareForDelete(structuredClone(old), ctx.clock.now()) : old;
-  const stored = await ctx.store.update(def, marked);
+  // A second delete with a shorter grace period shortens it, as `kubectl delete --grace-period=0 --force` needs.
+  const shorter = typeof options.gracePeriodSeconds === 'number' && options.gracePeriodSeconds < (old.metadata.deletionGracePeriodSeconds ?? Infinity);
+  if (old.metadata.deletionTimestamp && !shorter) return old;
+  const stored = await ctx.store.modify(def, old.metadata.namespace, old.metadata.name, (current) =>
+    def.prepareForDelete ? def.prepareForDelete(structuredClone(current), ctx.clock.now(), options) : current,
+  );
   await enqueue(ctx, def, stored, 'delete');
   return stored;
 }
 
-async function deleteOptions(request: Request): Promise<Record<string, unknown>> {
+async function deleteOptions(request: Request): Promise<DeleteOptions> {
   if (!request.body) return {};
   const text = await request.clone().text();
-  return text.trim() ? decodeBody(request) : {};
+  const options: DeleteOptions = text.trim() ? await decodeBody(request) : {};
+  const grace = new URL(request.url).searchParams.get('gracePeriodSeconds');
+  if (grace !== null) options.gracePeriodSeconds = Number(grace);
+  return options;
 }
 
 export function deleteHandler(def: ResourceDefinition): RouteHandler {
@@ -392,5 +420,70 @@ export function deleteCollectionHandler(def: ResourceDefinition): RouteHandler {
       return jsonResponse({ kind: `${def.kind}List`, apiVersion: def.apiVersion, metadata: { resourceVersion: String(ctx.store.resourceVersion) }, items });
     },
     { verb: 'deletecollection', resource: def.resource },
+  );
+}
+
+/** The path of a subresource of one object, e.g. `/api/v1/namespaces/:namespace/pods/:name/status`. */
+export const subresourcePath = (def: ResourceDefinition, sub: string) => `${resourcePaths(def).item}/${sub}`;
+
+/** GET of `/status`: the whole object, as the apiserver answers it. */
+export function statusGetHandler(def: ResourceDefinition): RouteHandler {
+  return route(
+    'GET',
+    [subresourcePath(def, 'status')],
+    async (request, ctx) => {
+      const { namespace, name } = requireItem(def, request);
+      return respond(def, request, ctx, getExisting(ctx, def, namespace, name));
+    },
+    { verb: 'get', resource: def.resource, subresource: 'status' },
+  );
+}
+
+/** Writes through `/status` change the status only; the rest of the object stays as stored. */
+async function writeStatus(def: ResourceDefinition, request: Request, ctx: Ctx, next: (current: KObject) => unknown) {
+  const { namespace, name } = requireItem(def, request);
+  getExisting(ctx, def, namespace, name);
+  const stored = await ctx.store.modify(def, namespace, name, (current) => {
+    const obj = next(current) as KObject;
+    if (!obj || typeof obj !== 'object') throw badRequest('the request did not produce an object');
+    const rv = obj.metadata?.resourceVersion;
+    const result = { ...current, status: obj.status, metadata: { ...current.metadata, resourceVersion: rv } } as KObject;
+    const causes = validateObject(def, result);
+    if (causes.length) throw invalid(def, name, causes);
+    return result;
+  });
+  return respond(def, request, ctx, stored);
+}
+
+export function statusUpdateHandler(def: ResourceDefinition): RouteHandler {
+  return route(
+    'PUT',
+    [subresourcePath(def, 'status')],
+    async (request, ctx) => {
+      const body = await decodeBody(request);
+      return writeStatus(def, request, ctx, () => body);
+    },
+    { verb: 'update', resource: def.resource, subresource: 'status' },
+  );
+}
+
+export function statusPatchHandler(def: ResourceDefinition): RouteHandler {
+  return route(
+    'PATCH',
+    [subresourcePath(def, 'status')],
+    async (request, ctx) => {
+      const type = mediaType(request);
+      if (!PATCH_TYPES.includes(type)) throw unsupportedMediaType(type, PATCH_TYPES);
+      const patch = await decodePatch(request);
+      return writeStatus(def, request, ctx, (current) => {
+        const copy = structuredClone(current) as unknown as Record<string, unknown>;
+        const next =
+          type === 'application/json-patch+json' ? jsonPatch(copy, patch) : type === 'application/merge-patch+json' ? mergePatch(copy, patch) : strategicMergePatch(copy, patch, schemaIndex(), def);
+        const meta = ((next as KObject).metadata ?? {}) as KObject['metadata'];
+        if (!(patch as { metadata?: { resourceVersion?: string } })?.metadata?.resourceVersion) delete meta.resourceVersion;
+        return next;
+      });
+    },
+    { verb: 'patch', resource: def.resource, subresource: 'status' },
   );
 }

@@ -20,6 +20,21 @@ export interface Column<T> {
   cell: (obj: T, now: Date) => string | number | boolean | null;
 }
 
+/** What a kind's hooks may know of the server. */
+export interface HookContext {
+  now: Date;
+  /** The one node's name: pods are bound to it as a scheduler would. */
+  nodeName: string;
+}
+
+/** metav1.DeleteOptions, as far as hooks use it. */
+export interface DeleteOptions {
+  gracePeriodSeconds?: number;
+  propagationPolicy?: string;
+  preconditions?: { uid?: string; resourceVersion?: string };
+  [field: string]: unknown;
+}
+
 export interface ResourceSpec<T extends KObject> {
   group: string;
   version: string;
@@ -37,16 +52,17 @@ export interface ResourceSpec<T extends KObject> {
   /** `label` (63 chars, namespaces) or `subdomain` (253 chars, most kinds), as the apiserver validates. */
   nameFormat?: 'label' | 'subdomain';
   priority?: Priority;
-  subresources?: Array<'status'>;
+  /** Subresources beyond the object itself; each is served and listed in discovery. */
+  subresources?: Array<'status' | 'log' | 'scale'>;
   /** Extra field selectors beyond metadata.name/metadata.namespace. */
   fieldSelectors?: Record<string, (obj: T) => string | undefined>;
   /** Fills server-side defaults on create (status, finalizers...). */
-  prepareForCreate?: (obj: T) => void;
+  prepareForCreate?: (obj: T, hook: HookContext) => void;
   validate?: (obj: T, old?: T) => StatusCause[];
   /** Throws an ApiError when the object may not be deleted (the built-in namespaces). */
   validateDelete?: (obj: T) => void;
   /** The marked form of an object whose graceful delete was accepted (deletionTimestamp, phase...). */
-  prepareForDelete?: (obj: T, now: Date) => T;
+  prepareForDelete?: (obj: T, now: Date, options: DeleteOptions) => T;
 }
 
 export interface ResourceDefinition<T extends KObject = KObject> extends Required<Omit<ResourceSpec<T>, 'validate' | 'prepareForCreate' | 'priority' | 'validateDelete' | 'prepareForDelete'>> {
@@ -63,7 +79,8 @@ export interface ResourceDefinition<T extends KObject = KObject> extends Require
   resource: string;
 }
 
-export function defineResource<T extends KObject>(spec: ResourceSpec<T>): ResourceDefinition<T> {
+/** A kind's definition; its hooks are typed by the kind inside, the result is uniform for the registry. */
+export function defineResource<T extends KObject>(spec: ResourceSpec<T>): ResourceDefinition {
   const apiVersion = spec.group ? `${spec.group}/${spec.version}` : spec.version;
   return {
     singular: spec.kind.toLowerCase(),
@@ -76,7 +93,7 @@ export function defineResource<T extends KObject>(spec: ResourceSpec<T>): Resour
     apiVersion,
     prefix: spec.group ? `/apis/${apiVersion}` : `/api/${apiVersion}`,
     resource: spec.group ? `${spec.plural}.${spec.group}` : spec.plural,
-  } as ResourceDefinition<T>;
+  } as unknown as ResourceDefinition;
 }
 
 /** Collection and item paths in itty-router syntax, as the apiserver lays them out. */

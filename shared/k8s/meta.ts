@@ -82,3 +82,37 @@ export interface KObject {
   metadata: ObjectMetaT & { name: string };
   [field: string]: unknown;
 }
+
+export const LabelSelectorRequirement = z
+  .looseObject({
+    key: z.string().describe('key is the label key that the selector applies to.'),
+    operator: z.string().describe("operator represents a key's relationship to a set of values. Valid operators are In, NotIn, Exists and DoesNotExist."),
+    values: z
+      .array(z.string())
+      .meta({ 'x-kubernetes-list-type': 'atomic' })
+      .optional()
+      .describe('values is an array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty.'),
+  })
+  .meta({
+    id: `${META}.LabelSelectorRequirement`,
+    description: 'A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values.',
+  });
+
+export const LabelSelector = z
+  .looseObject({
+    matchLabels: stringMap()
+      .optional()
+      .describe('matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels map is equivalent to an element of matchExpressions, whose key field is "key", the operator is "In", and the values array contains only "value".'),
+    matchExpressions: z
+      .array(LabelSelectorRequirement)
+      .meta({ 'x-kubernetes-list-type': 'atomic' })
+      .optional()
+      .describe('matchExpressions is a list of label selector requirements. The requirements are ANDed.'),
+  })
+  .meta({
+    id: `${META}.LabelSelector`,
+    description: 'A label selector is a label query over a set of resources. The result of matchLabels and matchExpressions are ANDed. An empty label selector matches all objects. A null label selector matches no objects.',
+    'x-kubernetes-map-type': 'atomic',
+  });
+
+export type LabelSelectorT = z.infer<typeof LabelSelector>;

@@ -7,7 +7,9 @@ import { rfc3339 } from './time';
 
 /**
  * Message layouts: `<field number> <json name> <type>`, where a type is a scalar, another message, `[]T`
- * for repeated, or `map<string,T>`. Written from the Kubernetes API's field numbers.
+ * for repeated, or `map<string,T>`. Written from the Kubernetes API's field numbers (generated.proto).
+ * `*T` marks a field whose zero value is kept (a Go pointer or a field without omitempty: `replicas: 0`,
+ * `readOnlyRootFilesystem: false`); `...name` marks an embedded struct whose fields JSON inlines.
  */
 const MESSAGES: Record<string, string[]> = {
   'runtime.Unknown': ['1 typeMeta runtime.TypeMeta', '2 raw bytes', '3 contentEncoding string', '4 contentType string'],
@@ -26,6 +28,307 @@ const MESSAGES: Record<string, string[]> = {
   NamespaceSpec: ['1 finalizers []string'],
   NamespaceStatus: ['1 phase string', '2 conditions []NamespaceCondition'],
   NamespaceCondition: ['1 type string', '2 status string', '4 lastTransitionTime Time', '5 reason string', '6 message string'],
+  MicroTime: ['1 seconds int64', '2 nanos int32'],
+  RawExtension: ['1 raw bytes'],
+  Pod: ['1 metadata ObjectMeta', '2 spec PodSpec', '3 status PodStatus'],
+  Service: ['1 metadata ObjectMeta', '2 spec ServiceSpec', '3 status ServiceStatus'],
+  ConfigMap: ['1 metadata ObjectMeta', '4 immutable *bool', '2 data map<string,string>', '3 binaryData map<string,bytes>'],
+  Secret: [
+    '1 metadata ObjectMeta', '5 immutable *bool', '2 data map<string,bytes>', '4 stringData map<string,string>',
+    '3 type string',
+  ],
+  Deployment: ['1 metadata ObjectMeta', '2 spec DeploymentSpec', '3 status DeploymentStatus'],
+  PodSpec: [
+    '1 volumes []Volume', '20 initContainers []Container', '2 containers []Container',
+    '34 ephemeralContainers []EphemeralContainer', '3 restartPolicy string', '4 terminationGracePeriodSeconds *int64',
+    '5 activeDeadlineSeconds *int64', '6 dnsPolicy string', '7 nodeSelector map<string,string>', '8 serviceAccountName string',
+    '9 serviceAccount string', '21 automountServiceAccountToken *bool', '10 nodeName string', '11 hostNetwork bool',
+    '12 hostPID bool', '13 hostIPC bool', '27 shareProcessNamespace *bool', '14 securityContext PodSecurityContext',
+    '15 imagePullSecrets []LocalObjectReference', '16 hostname string', '17 subdomain string', '18 affinity Affinity',
+    '19 schedulerName string', '22 tolerations []Toleration', '23 hostAliases []HostAlias', '24 priorityClassName string',
+    '25 priority *int32', '26 dnsConfig PodDNSConfig', '28 readinessGates []PodReadinessGate', '29 runtimeClassName *string',
+    '30 enableServiceLinks *bool', '31 preemptionPolicy *string', '32 overhead map<string,Quantity>',
+    '33 topologySpreadConstraints []TopologySpreadConstraint', '35 setHostnameAsFQDN *bool', '36 os PodOS',
+    '37 hostUsers *bool', '38 schedulingGates []PodSchedulingGate', '39 resourceClaims []PodResourceClaim',
+    '40 resources ResourceRequirements',
+  ],
+  PodStatus: [
+    '1 phase string', '2 conditions []PodCondition', '3 message string', '4 reason string', '11 nominatedNodeName string',
+    '5 hostIP string', '16 hostIPs []HostIP', '6 podIP string', '12 podIPs []PodIP', '7 startTime Time',
+    '10 initContainerStatuses []ContainerStatus', '8 containerStatuses []ContainerStatus', '9 qosClass string',
+    '13 ephemeralContainerStatuses []ContainerStatus', '14 resize string', '15 resourceClaimStatuses []PodResourceClaimStatus',
+  ],
+  ServiceSpec: [
+    '1 ports []ServicePort', '2 selector map<string,string>', '3 clusterIP string', '18 clusterIPs []string', '4 type string',
+    '5 externalIPs []string', '7 sessionAffinity string', '8 loadBalancerIP string', '9 loadBalancerSourceRanges []string',
+    '10 externalName string', '11 externalTrafficPolicy string', '12 healthCheckNodePort int32',
+    '13 publishNotReadyAddresses bool', '14 sessionAffinityConfig SessionAffinityConfig', '19 ipFamilies []string',
+    '17 ipFamilyPolicy *string', '20 allocateLoadBalancerNodePorts *bool', '21 loadBalancerClass *string',
+    '22 internalTrafficPolicy *string', '23 trafficDistribution *string',
+  ],
+  ServiceStatus: ['1 loadBalancer LoadBalancerStatus', '2 conditions []Condition'],
+  DeploymentSpec: [
+    '1 replicas *int32', '2 selector LabelSelector', '3 template PodTemplateSpec', '4 strategy DeploymentStrategy',
+    '5 minReadySeconds int32', '6 revisionHistoryLimit *int32', '7 paused bool', '9 progressDeadlineSeconds *int32',
+  ],
+  DeploymentStatus: [
+    '1 observedGeneration int64', '2 replicas int32', '3 updatedReplicas int32', '7 readyReplicas int32',
+    '4 availableReplicas int32', '5 unavailableReplicas int32', '6 conditions []DeploymentCondition', '8 collisionCount *int32',
+  ],
+  Volume: ['1 name *string', '2 ...volumeSource VolumeSource'],
+  Container: [
+    '1 name *string', '2 image string', '3 command []string', '4 args []string', '5 workingDir string',
+    '6 ports []ContainerPort', '19 envFrom []EnvFromSource', '7 env []EnvVar', '8 resources ResourceRequirements',
+    '23 resizePolicy []ContainerResizePolicy', '24 restartPolicy *string', '9 volumeMounts []VolumeMount',
+    '21 volumeDevices []VolumeDevice', '10 livenessProbe Probe', '11 readinessProbe Probe', '22 startupProbe Probe',
+    '12 lifecycle Lifecycle', '13 terminationMessagePath string', '20 terminationMessagePolicy string',
+    '14 imagePullPolicy string', '15 securityContext SecurityContext', '16 stdin bool', '17 stdinOnce bool', '18 tty bool',
+  ],
+  EphemeralContainer: ['1 ...ephemeralContainerCommon EphemeralContainerCommon', '2 targetContainerName string'],
+  PodSecurityContext: [
+    '1 seLinuxOptions SELinuxOptions', '8 windowsOptions WindowsSecurityContextOptions', '2 runAsUser *int64',
+    '6 runAsGroup *int64', '3 runAsNonRoot *bool', '4 supplementalGroups []int64', '12 supplementalGroupsPolicy *string',
+    '5 fsGroup *int64', '7 sysctls []Sysctl', '9 fsGroupChangePolicy *string', '10 seccompProfile SeccompProfile',
+    '11 appArmorProfile AppArmorProfile', '13 seLinuxChangePolicy *string',
+  ],
+  LocalObjectReference: ['1 name string'],
+  Affinity: ['1 nodeAffinity NodeAffinity', '2 podAffinity PodAffinity', '3 podAntiAffinity PodAntiAffinity'],
+  Toleration: ['1 key string', '2 operator string', '3 value string', '4 effect string', '5 tolerationSeconds *int64'],
+  HostAlias: ['1 ip *string', '2 hostnames []string'],
+  PodDNSConfig: ['1 nameservers []string', '2 searches []string', '3 options []PodDNSConfigOption'],
+  PodReadinessGate: ['1 conditionType *string'],
+  Quantity: ['1 string string'],
+  TopologySpreadConstraint: [
+    '1 maxSkew *int32', '2 topologyKey *string', '3 whenUnsatisfiable *string', '4 labelSelector LabelSelector',
+    '5 minDomains *int32', '6 nodeAffinityPolicy *string', '7 nodeTaintsPolicy *string', '8 matchLabelKeys []string',
+  ],
+  PodOS: ['1 name *string'],
+  PodSchedulingGate: ['1 name *string'],
+  PodResourceClaim: ['1 name *string', '3 resourceClaimName *string', '4 resourceClaimTemplateName *string'],
+  ResourceRequirements: ['1 limits map<string,Quantity>', '2 requests map<string,Quantity>', '3 claims []ResourceClaim'],
+  PodCondition: [
+    '1 type *string', '2 status *string', '3 lastProbeTime Time', '4 lastTransitionTime Time', '5 reason string',
+    '6 message string',
+  ],
+  HostIP: ['1 ip *string'],
+  PodIP: ['1 ip *string'],
+  ContainerStatus: [
+    '1 name *string', '2 state ContainerState', '3 lastState ContainerState', '4 ready *bool', '5 restartCount *int32',
+    '6 image *string', '7 imageID *string', '8 containerID string', '9 started *bool',
+    '10 allocatedResources map<string,Quantity>', '11 resources ResourceRequirements', '12 volumeMounts []VolumeMountStatus',
+    '13 user ContainerUser', '14 allocatedResourcesStatus []ResourceStatus',
+  ],
+  PodResourceClaimStatus: ['1 name *string', '2 resourceClaimName *string'],
+  ServicePort: [
+    '1 name string', '2 protocol string', '6 appProtocol *string', '3 port *int32', '4 targetPort IntOrString',
+    '5 nodePort int32',
+  ],
+  SessionAffinityConfig: ['1 clientIP ClientIPConfig'],
+  LoadBalancerStatus: ['1 ingress []LoadBalancerIngress'],
+  Condition: [
+    '1 type *string', '2 status *string', '3 observedGeneration int64', '4 lastTransitionTime Time', '5 reason *string',
+    '6 message *string',
+  ],
+  LabelSelector: ['1 matchLabels map<string,string>', '2 matchExpressions []LabelSelectorRequirement'],
+  PodTemplateSpec: ['1 metadata ObjectMeta', '2 spec PodSpec'],
+  DeploymentStrategy: ['1 type string', '2 rollingUpdate RollingUpdateDeployment'],
+  DeploymentCondition: [
+    '1 type *string', '2 status *string', '6 lastUpdateTime Time', '7 lastTransitionTime Time', '4 reason string',
+    '5 message string',
+  ],
+  VolumeSource: [
+    '1 hostPath HostPathVolumeSource', '2 emptyDir EmptyDirVolumeSource', '3 gcePersistentDisk GCEPersistentDiskVolumeSource',
+    '4 awsElasticBlockStore AWSElasticBlockStoreVolumeSource', '5 gitRepo GitRepoVolumeSource', '6 secret SecretVolumeSource',
+    '7 nfs NFSVolumeSource', '8 iscsi ISCSIVolumeSource', '9 glusterfs GlusterfsVolumeSource',
+    '10 persistentVolumeClaim PersistentVolumeClaimVolumeSource', '11 rbd RBDVolumeSource', '12 flexVolume FlexVolumeSource',
+    '13 cinder CinderVolumeSource', '14 cephfs CephFSVolumeSource', '15 flocker FlockerVolumeSource',
+    '16 downwardAPI DownwardAPIVolumeSource', '17 fc FCVolumeSource', '18 azureFile AzureFileVolumeSource',
+    '19 configMap ConfigMapVolumeSource', '20 vsphereVolume VsphereVirtualDiskVolumeSource', '21 quobyte QuobyteVolumeSource',
+    '22 azureDisk AzureDiskVolumeSource', '23 photonPersistentDisk PhotonPersistentDiskVolumeSource',
+    '26 projected ProjectedVolumeSource', '24 portworxVolume PortworxVolumeSource', '25 scaleIO ScaleIOVolumeSource',
+    '27 storageos StorageOSVolumeSource', '28 csi CSIVolumeSource', '29 ephemeral EphemeralVolumeSource',
+    '30 image ImageVolumeSource',
+  ],
+  ContainerPort: ['1 name string', '2 hostPort int32', '3 containerPort *int32', '4 protocol string', '5 hostIP string'],
+  EnvFromSource: ['1 prefix string', '2 configMapRef ConfigMapEnvSource', '3 secretRef SecretEnvSource'],
+  EnvVar: ['1 name *string', '2 value string', '3 valueFrom EnvVarSource'],
+  ContainerResizePolicy: ['1 resourceName *string', '2 restartPolicy *string'],
+  VolumeMount: [
+    '1 name *string', '2 readOnly bool', '7 recursiveReadOnly *string', '3 mountPath *string', '4 subPath string',
+    '5 mountPropagation *string', '6 subPathExpr string',
+  ],
+  VolumeDevice: ['1 name *string', '2 devicePath *string'],
+  Probe: [
+    '1 ...handler ProbeHandler', '2 initialDelaySeconds int32', '3 timeoutSeconds int32', '4 periodSeconds int32',
+    '5 successThreshold int32', '6 failureThreshold int32', '7 terminationGracePeriodSeconds *int64',
+  ],
+  Lifecycle: ['1 postStart LifecycleHandler', '2 preStop LifecycleHandler'],
+  SecurityContext: [
+    '1 capabilities Capabilities', '2 privileged *bool', '3 seLinuxOptions SELinuxOptions',
+    '10 windowsOptions WindowsSecurityContextOptions', '4 runAsUser *int64', '8 runAsGroup *int64', '5 runAsNonRoot *bool',
+    '6 readOnlyRootFilesystem *bool', '7 allowPrivilegeEscalation *bool', '9 procMount *string',
+    '11 seccompProfile SeccompProfile', '12 appArmorProfile AppArmorProfile',
+  ],
+  EphemeralContainerCommon: [
+    '1 name *string', '2 image string', '3 command []string', '4 args []string', '5 workingDir string',
+    '6 ports []ContainerPort', '19 envFrom []EnvFromSource', '7 env []EnvVar', '8 resources ResourceRequirements',
+    '23 resizePolicy []ContainerResizePolicy', '24 restartPolicy *string', '9 volumeMounts []VolumeMount',
+    '21 volumeDevices []VolumeDevice', '10 livenessProbe Probe', '11 readinessProbe Probe', '22 startupProbe Probe',
+    '12 lifecycle Lifecycle', '13 terminationMessagePath string', '20 terminationMessagePolicy string',
+    '14 imagePullPolicy string', '15 securityContext SecurityContext', '16 stdin bool', '17 stdinOnce bool', '18 tty bool',
+  ],
+  SELinuxOptions: ['1 user string', '2 role string', '3 type string', '4 level string'],
+  WindowsSecurityContextOptions: [
+    '1 gmsaCredentialSpecName *string', '2 gmsaCredentialSpec *string', '3 runAsUserName *string', '4 hostProcess *bool',
+  ],
+  Sysctl: ['1 name *string', '2 value *string'],
+  SeccompProfile: ['1 type *string', '2 localhostProfile *string'],
+  AppArmorProfile: ['1 type *string', '2 localhostProfile *string'],
+  NodeAffinity: [
+    '1 requiredDuringSchedulingIgnoredDuringExecution NodeSelector',
+    '2 preferredDuringSchedulingIgnoredDuringExecution []PreferredSchedulingTerm',
+  ],
+  PodAffinity: [
+    '1 requiredDuringSchedulingIgnoredDuringExecution []PodAffinityTerm',
+    '2 preferredDuringSchedulingIgnoredDuringExecution []WeightedPodAffinityTerm',
+  ],
+  PodAntiAffinity: [
+    '1 requiredDuringSchedulingIgnoredDuringExecution []PodAffinityTerm',
+    '2 preferredDuringSchedulingIgnoredDuringExecution []WeightedPodAffinityTerm',
+  ],
+  PodDNSConfigOption: ['1 name string', '2 value *string'],
+  ResourceClaim: ['1 name *string', '2 request string'],
+  ContainerState: ['1 waiting ContainerStateWaiting', '2 running ContainerStateRunning', '3 terminated ContainerStateTerminated'],
+  VolumeMountStatus: ['1 name *string', '2 mountPath *string', '3 readOnly bool', '4 recursiveReadOnly *string'],
+  ContainerUser: ['1 linux LinuxContainerUser'],
+  ResourceStatus: ['1 name *string', '2 resources []ResourceHealth'],
+  IntOrString: ['1 type int64', '2 intVal int32', '3 strVal string'],
+  ClientIPConfig: ['1 timeoutSeconds *int32'],
+  LoadBalancerIngress: ['1 ip string', '2 hostname string', '3 ipMode *string', '4 ports []PortStatus'],
+  LabelSelectorRequirement: ['1 key *string', '2 operator *string', '3 values []string'],
+  RollingUpdateDeployment: ['1 maxUnavailable *IntOrString', '2 maxSurge *IntOrString'],
+  HostPathVolumeSource: ['1 path *string', '2 type *string'],
+  EmptyDirVolumeSource: ['1 medium string', '2 sizeLimit *Quantity'],
+  GCEPersistentDiskVolumeSource: ['1 pdName *string', '2 fsType string', '3 partition int32', '4 readOnly bool'],
+  AWSElasticBlockStoreVolumeSource: ['1 volumeID *string', '2 fsType string', '3 partition int32', '4 readOnly bool'],
+  GitRepoVolumeSource: ['1 repository *string', '2 revision string', '3 directory string'],
+  SecretVolumeSource: ['1 secretName string', '2 items []KeyToPath', '3 defaultMode *int32', '4 optional *bool'],
+  NFSVolumeSource: ['1 server *string', '2 path *string', '3 readOnly bool'],
+  ISCSIVolumeSource: [
+    '1 targetPortal *string', '2 iqn *string', '3 lun *int32', '4 iscsiInterface string', '5 fsType string', '6 readOnly bool',
+    '7 portals []string', '8 chapAuthDiscovery bool', '11 chapAuthSession bool', '10 secretRef LocalObjectReference',
+    '12 initiatorName *string',
+  ],
+  GlusterfsVolumeSource: ['1 endpoints *string', '2 path *string', '3 readOnly bool'],
+  PersistentVolumeClaimVolumeSource: ['1 claimName *string', '2 readOnly bool'],
+  RBDVolumeSource: [
+    '1 monitors []string', '2 image *string', '3 fsType string', '4 pool string', '5 user string', '6 keyring string',
+    '7 secretRef LocalObjectReference', '8 readOnly bool',
+  ],
+  FlexVolumeSource: [
+    '1 driver *string', '2 fsType string', '3 secretRef LocalObjectReference', '4 readOnly bool',
+    '5 options map<string,string>',
+  ],
+  CinderVolumeSource: ['1 volumeID *string', '2 fsType string', '3 readOnly bool', '4 secretRef LocalObjectReference'],
+  CephFSVolumeSource: [
+    '1 monitors []string', '2 path string', '3 user string', '4 secretFile string', '5 secretRef LocalObjectReference',
+    '6 readOnly bool',
+  ],
+  FlockerVolumeSource: ['1 datasetName string', '2 datasetUUID string'],
+  DownwardAPIVolumeSource: ['1 items []DownwardAPIVolumeFile', '2 defaultMode *int32'],
+  FCVolumeSource: ['1 targetWWNs []string', '2 lun *int32', '3 fsType string', '4 readOnly bool', '5 wwids []string'],
+  AzureFileVolumeSource: ['1 secretName *string', '2 shareName *string', '3 readOnly bool'],
+  ConfigMapVolumeSource: [
+    '1 ...localObjectReference LocalObjectReference', '2 items []KeyToPath', '3 defaultMode *int32', '4 optional *bool',
+  ],
+  VsphereVirtualDiskVolumeSource: [
+    '1 volumePath *string', '2 fsType string', '3 storagePolicyName string', '4 storagePolicyID string',
+  ],
+  QuobyteVolumeSource: [
+    '1 registry *string', '2 volume *string', '3 readOnly bool', '4 user string', '5 group string', '6 tenant string',
+  ],
+  AzureDiskVolumeSource: [
+    '1 diskName *string', '2 diskURI *string', '3 cachingMode *string', '4 fsType *string', '5 readOnly *bool',
+    '6 kind *string',
+  ],
+  PhotonPersistentDiskVolumeSource: ['1 pdID *string', '2 fsType string'],
+  ProjectedVolumeSource: ['1 sources []VolumeProjection', '2 defaultMode *int32'],
+  PortworxVolumeSource: ['1 volumeID *string', '2 fsType string', '3 readOnly bool'],
+  ScaleIOVolumeSource: [
+    '1 gateway *string', '2 system *string', '3 secretRef LocalObjectReference', '4 sslEnabled bool',
+    '5 protectionDomain string', '6 storagePool string', '7 storageMode string', '8 volumeName string', '9 fsType string',
+    '10 readOnly bool',
+  ],
+  StorageOSVolumeSource: [
+    '1 volumeName string', '2 volumeNamespace string', '3 fsType string', '4 readOnly bool', '5 secretRef LocalObjectReference',
+  ],
+  CSIVolumeSource: [
+    '1 driver *string', '2 readOnly *bool', '3 fsType *string', '4 volumeAttributes map<string,string>',
+    '5 nodePublishSecretRef LocalObjectReference',
+  ],
+  EphemeralVolumeSource: ['1 volumeClaimTemplate PersistentVolumeClaimTemplate'],
+  ImageVolumeSource: ['1 reference string', '2 pullPolicy string'],
+  ConfigMapEnvSource: ['1 ...localObjectReference LocalObjectReference', '2 optional *bool'],
+  SecretEnvSource: ['1 ...localObjectReference LocalObjectReference', '2 optional *bool'],
+  EnvVarSource: [
+    '1 fieldRef ObjectFieldSelector', '2 resourceFieldRef ResourceFieldSelector', '3 configMapKeyRef ConfigMapKeySelector',
+    '4 secretKeyRef SecretKeySelector',
+  ],
+  ProbeHandler: ['1 exec ExecAction', '2 httpGet HTTPGetAction', '3 tcpSocket TCPSocketAction', '4 grpc GRPCAction'],
+  LifecycleHandler: ['1 exec ExecAction', '2 httpGet HTTPGetAction', '3 tcpSocket TCPSocketAction', '4 sleep SleepAction'],
+  Capabilities: ['1 add []string', '2 drop []string'],
+  NodeSelector: ['1 nodeSelectorTerms []NodeSelectorTerm'],
+  PreferredSchedulingTerm: ['1 weight *int32', '2 preference NodeSelectorTerm'],
+  PodAffinityTerm: [
+    '1 labelSelector LabelSelector', '2 namespaces []string', '3 topologyKey *string', '4 namespaceSelector LabelSelector',
+    '5 matchLabelKeys []string', '6 mismatchLabelKeys []string',
+  ],
+  WeightedPodAffinityTerm: ['1 weight *int32', '2 podAffinityTerm PodAffinityTerm'],
+  ContainerStateWaiting: ['1 reason string', '2 message string'],
+  ContainerStateRunning: ['1 startedAt Time'],
+  ContainerStateTerminated: [
+    '1 exitCode *int32', '2 signal int32', '3 reason string', '4 message string', '5 startedAt Time', '6 finishedAt Time',
+    '7 containerID string',
+  ],
+  LinuxContainerUser: ['1 uid *int64', '2 gid *int64', '3 supplementalGroups []int64'],
+  ResourceHealth: ['1 resourceID *string', '2 health string'],
+  PortStatus: ['1 port *int32', '2 protocol *string', '3 error *string'],
+  KeyToPath: ['1 key *string', '2 path *string', '3 mode *int32'],
+  DownwardAPIVolumeFile: [
+    '1 path *string', '2 fieldRef ObjectFieldSelector', '3 resourceFieldRef ResourceFieldSelector', '4 mode *int32',
+  ],
+  VolumeProjection: [
+    '1 secret SecretProjection', '2 downwardAPI DownwardAPIProjection', '3 configMap ConfigMapProjection',
+    '4 serviceAccountToken ServiceAccountTokenProjection', '5 clusterTrustBundle ClusterTrustBundleProjection',
+  ],
+  PersistentVolumeClaimTemplate: ['1 metadata ObjectMeta', '2 spec PersistentVolumeClaimSpec'],
+  ObjectFieldSelector: ['1 apiVersion string', '2 fieldPath *string'],
+  ResourceFieldSelector: ['1 containerName string', '2 resource *string', '3 divisor Quantity'],
+  ConfigMapKeySelector: ['1 ...localObjectReference LocalObjectReference', '2 key *string', '3 optional *bool'],
+  SecretKeySelector: ['1 ...localObjectReference LocalObjectReference', '2 key *string', '3 optional *bool'],
+  ExecAction: ['1 command []string'],
+  HTTPGetAction: ['1 path string', '2 port *IntOrString', '3 host string', '4 scheme string', '5 httpHeaders []HTTPHeader'],
+  TCPSocketAction: ['1 port *IntOrString', '2 host string'],
+  GRPCAction: ['1 port *int32', '2 service *string'],
+  SleepAction: ['1 seconds *int64'],
+  NodeSelectorTerm: ['1 matchExpressions []NodeSelectorRequirement', '2 matchFields []NodeSelectorRequirement'],
+  SecretProjection: ['1 ...localObjectReference LocalObjectReference', '2 items []KeyToPath', '4 optional *bool'],
+  DownwardAPIProjection: ['1 items []DownwardAPIVolumeFile'],
+  ConfigMapProjection: ['1 ...localObjectReference LocalObjectReference', '2 items []KeyToPath', '4 optional *bool'],
+  ServiceAccountTokenProjection: ['1 audience string', '2 expirationSeconds *int64', '3 path *string'],
+  ClusterTrustBundleProjection: [
+    '1 name *string', '2 signerName *string', '3 labelSelector LabelSelector', '5 optional *bool', '4 path *string',
+  ],
+  PersistentVolumeClaimSpec: [
+    '1 accessModes []string', '4 selector LabelSelector', '2 resources VolumeResourceRequirements', '3 volumeName string',
+    '5 storageClassName *string', '6 volumeMode *string', '7 dataSource TypedLocalObjectReference',
+    '8 dataSourceRef TypedObjectReference', '9 volumeAttributesClassName *string',
+  ],
+  HTTPHeader: ['1 name *string', '2 value *string'],
+  NodeSelectorRequirement: ['1 key *string', '2 operator *string', '3 values []string'],
+  VolumeResourceRequirements: ['1 limits map<string,Quantity>', '2 requests map<string,Quantity>'],
+  TypedLocalObjectReference: ['1 apiGroup *string', '2 kind *string', '3 name *string'],
+  TypedObjectReference: ['1 apiGroup *string', '2 kind *string', '3 name *string', '4 namespace *string'],
 };
 
 interface Field {
@@ -33,6 +336,8 @@ interface Field {
   type: string;
   repeated: boolean;
   map?: string;
+  keepZero: boolean;
+  inline: boolean;
 }
 
 const layouts = new Map<string, Map<number, Field>>();
@@ -43,9 +348,19 @@ function layout(message: string): Map<number, Field> {
   if (!spec) throw new Error(`no protobuf layout for ${message}`);
   fields = new Map();
   for (const line of spec) {
-    const [n, name, type] = line.split(' ');
+    const [n, name, written] = line.split(' ');
+    const keepZero = written.startsWith('*');
+    const type = keepZero ? written.slice(1) : written;
     const map = /^map<string,(.+)>$/.exec(type)?.[1];
-    fields.set(Number(n), { name, type: map ?? type.replace(/^\[\]/, ''), repeated: type.startsWith('[]') || !!map, map });
+    const inline = name.startsWith('...');
+    fields.set(Number(n), {
+      name: inline ? name.slice(3) : name,
+      type: map ?? type.replace(/^\[\]/, ''),
+      repeated: type.startsWith('[]') || !!map,
+      map,
+      keepZero,
+      inline,
+    });
   }
   layouts.set(message, fields);
   return fields;
@@ -87,6 +402,8 @@ class Reader {
 
 const GO_ZERO_TIME_SECONDS = -62135596800n;
 const text = new TextDecoder();
+/** Messages whose bytes are JSON or a nested object, not base64 data. */
+const RAW_BYTES = new Set(['runtime.Unknown', 'FieldsV1', 'RawExtension']);
 
 function scalar(type: string, wire: number, r: Reader): unknown {
   switch (type) {
@@ -113,11 +430,28 @@ function isZero(v: unknown): boolean {
 
 /** Message-level conversions to the JSON forms Kubernetes uses. */
 function toJson(message: string, obj: Record<string, unknown>): unknown {
-  if (message === 'Time') {
+  if (message === 'Time' || message === 'MicroTime') {
     const seconds = BigInt((obj.seconds as number | undefined) ?? 0);
-    return seconds === 0n || seconds === GO_ZERO_TIME_SECONDS ? undefined : rfc3339(new Date(Number(seconds) * 1000));
+    if (seconds === 0n || seconds === GO_ZERO_TIME_SECONDS) return undefined;
+    const time = rfc3339(new Date(Number(seconds) * 1000));
+    if (message === 'Time') return time;
+    const micros = Math.floor(((obj.nanos as number | undefined) ?? 0) / 1000);
+    return time.replace(/Z$/, `.${String(micros).padStart(6, '0')}Z`);
   }
   if (message === 'FieldsV1') return obj.Raw ? JSON.parse(text.decode(obj.Raw as Uint8Array)) : {};
+  // intstr.IntOrString: type 0 is intVal, type 1 is strVal; JSON carries whichever is set.
+  if (message === 'IntOrString') return obj.type === 1 ? ((obj.strVal as string | undefined) ?? '') : ((obj.intVal as number | undefined) ?? 0);
+  if (message === 'Quantity') return (obj.string as string | undefined) ?? '0';
+  if (message === 'RawExtension') {
+    const raw = obj.raw as Uint8Array | undefined;
+    if (!raw?.length) return undefined;
+    if (MAGIC.every((b, i) => raw[i] === b)) return decodeKubernetesProtobuf(raw);
+    try {
+      return JSON.parse(text.decode(raw));
+    } catch {
+      throw badRequest('the protobuf body has an embedded object that is neither JSON nor protobuf');
+    }
+  }
   return obj;
 }
 
@@ -154,9 +488,10 @@ function decodeMessage(message: string, buf: Uint8Array): unknown {
       continue;
     }
     let value = scalar(field.type, wire, r);
-    if (value instanceof Uint8Array) value = message === 'runtime.Unknown' || message === 'FieldsV1' ? value : Buffer.from(value).toString('base64');
-    if (field.repeated) ((out[field.name] ??= []) as unknown[]).push(value);
-    else if (!isZero(value)) out[field.name] = value;
+    if (value instanceof Uint8Array) value = RAW_BYTES.has(message) ? value : Buffer.from(value).toString('base64');
+    if (field.inline) Object.assign(out, value);
+    else if (field.repeated) ((out[field.name] ??= []) as unknown[]).push(value);
+    else if (field.keepZero ? value !== undefined : !isZero(value)) out[field.name] = value;
   }
   return toJson(message, out);
 }

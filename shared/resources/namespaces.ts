@@ -54,6 +54,7 @@ export const namespaces = defineResource<Namespace>({
   verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
   schema: NamespaceSchema,
   nameFormat: 'label',
+  subresources: ['status'],
   // The network must exist before anything is created in the namespace, so the create waits for it.
   priority: 'sync',
   columns: [

@@ -99,6 +99,7 @@ export const nodes = defineResource<Node>({
   shortNames: ['no'],
   // The node mirrors `docker info`; the runtime writes it, clients only read it.
   verbs: ['get', 'list', 'watch'],
+  subresources: ['status'],
   schema: NodeSchema,
   columns: [
     { name: 'Status', type: 'string', description: 'The status of the node', cell: nodeStatus },

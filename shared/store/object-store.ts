@@ -128,10 +128,22 @@ export class ObjectStore {
    * uid and creationTimestamp always come from the stored object.
    */
   update(def: Def, obj: KObject): Promise<KObject> {
+    return this.modify(def, obj.metadata.namespace, obj.metadata.name, () => obj);
+  }
+
+  /**
+   * Read-modify-write of one object inside the store's write section, so that concurrent writers (a
+   * client's patch, the runtime's status) never lose each other's changes. `change` sees the current
+   * object and returns the next one (or undefined to leave it); it may throw an ApiError. A resourceVersion
+   * in the returned object is a precondition.
+   */
+  modify(def: Def, namespace: string | undefined, name: string, change: (current: KObject) => KObject | undefined): Promise<KObject> {
     return this.serialize(async () => {
-      const { namespace, name, resourceVersion } = obj.metadata;
       const old = this.get(def, namespace, name);
       if (!old) throw notFound(def, name);
+      const obj = change(old);
+      if (!obj) return old;
+      const { resourceVersion } = obj.metadata;
       if (resourceVersion && resourceVersion !== old.metadata.resourceVersion) {
         throw conflict(def, name, 'the object has been modified; please apply your changes to the latest version and try again');
       }

@@ -16,7 +16,7 @@ export function fakeCtx(opts: { failSync?: Error; historySize?: number } = {}): 
   const clock = { now: () => NOW };
   const objects = builtinNamespaces.map((name) => {
     const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name, uid: `uid-${name}`, creationTimestamp: '2026-01-01T00:00:00Z', resourceVersion: '1' } } as KObject;
-    namespaces.prepareForCreate!(ns as never);
+    namespaces.prepareForCreate!(ns as never, { now: new Date(), nodeName: 'node' });
     return { resource: 'namespaces', object: ns };
   });
   const submitted: FakeCtx['submitted'] = [];
@@ -31,7 +31,7 @@ export function fakeCtx(opts: { failSync?: Error; historySize?: number } = {}): 
       },
       depth: () => 0,
     },
-    docker: { info: async () => ({}) },
+    docker: { info: async () => ({}), logs: async () => undefined },
     clock,
     log: { debug: log, info: log, warn: log, error: log },
     server: {
@@ -39,6 +39,7 @@ export function fakeCtx(opts: { failSync?: Error; historySize?: number } = {}): 
       dataPath: '/nonexistent',
       advertiseAddress: '127.0.0.1',
       port: 6443,
+      nodeName: 'node-1',
       kubeconfig: 'apiVersion: v1\nkind: Config\n',
     },
     submitted,

@@ -28,10 +28,20 @@ test('every handler module exports a mounted fetch handler', () => {
 
 test('each kind has one handler per verb, in the folder its URL names, and none for verbs it lacks', () => {
   for (const def of registry) {
-    const own = modules.filter((m) => m.handler.resource === def.resource);
+    const own = modules.filter((m) => m.handler.resource === def.resource && !m.handler.subresource);
     const verbs = def.verbs.filter((v) => v !== 'watch').sort();
     assert.equal(own.map((m) => m.handler.verb).sort(), verbs, def.resource);
     for (const m of own) assert.is(m.file, `${def.prefix.slice(1)}/${def.plural}/${m.handler.verb}.ts`);
+  }
+});
+
+test('each subresource a kind declares has its handlers, under <plural>/<subresource>', () => {
+  for (const def of registry) {
+    const subs = new Set(modules.filter((m) => m.handler.resource === def.resource && m.handler.subresource).map((m) => m.handler.subresource));
+    assert.equal([...subs].sort(), [...def.subresources].sort(), def.resource);
+    for (const m of modules.filter((m) => m.handler.resource === def.resource && m.handler.subresource)) {
+      assert.ok(m.file.startsWith(`${def.prefix.slice(1)}/${def.plural}/${m.handler.subresource}`), m.file);
+    }
   }
 });
 

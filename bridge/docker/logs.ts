@@ -1,0 +1,75 @@
+import { Readable } from 'node:stream';
+import type Dockerode from 'dockerode';
+import type { LogOptions } from '../../shared/ctx';
+
+/**
+ * Docker's log stream for a container without a TTY frames every chunk with an 8-byte header (stream
+ * type, length). This removes the framing so clients get the bytes the container wrote, as kubectl expects.
+ */
+export function demultiplex(source: NodeJS.ReadableStream, tty: boolean, limitBytes?: number): ReadableStream<Uint8Array> {
+  let pending = Buffer.alloc(0);
+  let sent = 0;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      const push = (chunk: Buffer) => {
+        if (limitBytes !== undefined) {
+          if (sent >= limitBytes) return;
+          chunk = chunk.subarray(0, limitBytes - sent);
+        }
+        sent += chunk.length;
+        controller.enqueue(new Uint8Array(chunk));
+        if (limitBytes !== undefined && sent >= limitBytes) {
+          (source as unknown as { destroy?: () => void }).destroy?.();
+          controller.close();
+        }
+      };
+      source.on('data', (data: Buffer) => {
+        if (tty) return push(data);
+        pending = Buffer.concat([pending, data]);
+        while (pending.length >= 8) {
+          const size = pending.readUInt32BE(4);
+          if (pending.length < 8 + size) break;
+          push(pending.subarray(8, 8 + size));
+          pending = pending.subarray(8 + size);
+        }
+      });
+      source.on('end', () => {
+        try {
+          controller.close();
+        } catch {
+          // closed already (limitBytes)
+        }
+      });
+      source.on('error', (err) => controller.error(err));
+    },
+    cancel() {
+      (source as unknown as { destroy?: () => void }).destroy?.();
+    },
+  });
+}
+
+/**
+ * The container's log. `previous` is the log of the run before the current one: Docker keeps one log per
+ * container across restarts, so the current run starts at State.StartedAt.
+ */
+export async function containerLogs(docker: Dockerode, info: Dockerode.ContainerInspectInfo, o: LogOptions, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+  const startedAt = Math.floor(Date.parse(info.State.StartedAt) / 1000);
+  let since = 0;
+  if (o.sinceSeconds) since = Math.floor(Date.now() / 1000) - o.sinceSeconds;
+  if (o.sinceTime) since = Math.floor(Date.parse(o.sinceTime) / 1000);
+  const options: Record<string, unknown> = {
+    stdout: true,
+    stderr: true,
+    timestamps: o.timestamps,
+    follow: o.follow && !o.previous,
+    tail: o.tailLines !== undefined ? String(o.tailLines) : 'all',
+  };
+  if (o.previous) options.until = startedAt;
+  else if ((info.RestartCount ?? 0) > 0 && !since) since = startedAt;
+  if (since) options.since = since;
+  const result = (await docker.getContainer(info.Id).logs(options as never)) as unknown;
+  // dockerode answers a Buffer when not following, a stream when following.
+  const stream = (Buffer.isBuffer(result) ? Readable.from([result]) : result) as NodeJS.ReadableStream;
+  signal.addEventListener('abort', () => (stream as unknown as { destroy?: () => void }).destroy?.(), { once: true });
+  return demultiplex(stream, !!info.Config.Tty, o.limitBytes);
+}

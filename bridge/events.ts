@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import type { KObject } from '../shared/k8s/meta';
+import { rfc3339 } from '../shared/k8s/time';
+import { events } from '../shared/resources/events';
+import type { ObjectStore } from '../shared/store/object-store';
+import type { Clock, Logger } from '../shared/ctx';
+
+const TTL_MS = 3600_000;
+
+/**
+ * Kubernetes Events for what the runtime does (pulls, starts, kills, failures), as the kubelet records
+ * them: a repeat of the same event on the same object raises `count` instead of adding a new one.
+ * Events older than an hour are removed, like the apiserver's default --event-ttl.
+ */
+export class EventRecorder {
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly host: string,
+  ) {}
+
+  async record(obj: KObject, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): Promise<void> {
+    const namespace = obj.metadata.namespace ?? 'default';
+    const now = rfc3339(this.clock.now());
+    const same = this.store
+      .list(events, namespace)
+      .find((e: any) => e.involvedObject?.uid === obj.metadata.uid && e.reason === reason && e.message === message && e.involvedObject?.fieldPath === fieldPath);
+    try {
+      if (same) {
+        await this.store.update(events, { ...same, count: ((same as any).count ?? 1) + 1, lastTimestamp: now, metadata: { ...same.metadata, resourceVersion: undefined } } as KObject);
+        return;
+      }
+      await this.store.create(events, {
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { name: `${obj.metadata.name}.${randomBytes(8).toString('hex')}`, namespace },
+        involvedObject: { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name, namespace, uid: obj.metadata.uid, resourceVersion: obj.metadata.resourceVersion, ...(fieldPath ? { fieldPath } : {}) },
+        reason,
+        message,
+        source: { component: 'kubelet', host: this.host },
+        firstTimestamp: now,
+        lastTimestamp: now,
+        count: 1,
+        type,
+        reportingComponent: 'kubelet',
+        reportingInstance: this.host,
+      } as KObject);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message, reason }, 'could not record an event');
+    }
+  }
+
+  async prune(): Promise<void> {
+    const cutoff = this.clock.now().getTime() - TTL_MS;
+    for (const e of this.store.list(events)) {
+      const t = Date.parse(((e as any).lastTimestamp ?? e.metadata.creationTimestamp) as string);
+      if (t < cutoff) await this.store.delete(events, e.metadata.namespace, e.metadata.name).catch(() => undefined);
+    }
+  }
+}

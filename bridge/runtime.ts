@@ -1,0 +1,189 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import type Dockerode from 'dockerode';
+import { notFound } from '../shared/api/status';
+import type { Clock, DockerView, Logger, Operation } from '../shared/ctx';
+import type { KObject } from '../shared/k8s/meta';
+import { findResource, registry } from '../shared/resources/index';
+import { pods } from '../shared/resources/pods';
+import type { ObjectStore } from '../shared/store/object-store';
+import { connectDocker, INSTANCE, managedLabels } from './docker/client';
+import { ImageManager } from './docker/images';
+import { containerLogs } from './docker/logs';
+import type { BridgeEnv, Mapping } from './docker/mapping';
+import { namespaceMapping } from './docker/namespaces';
+import { nodeFromDockerInfo, upsertNode } from './docker/nodes';
+import { PodRuntime } from './docker/pods';
+import { ProbeManager } from './docker/probes';
+import { EventRecorder } from './events';
+import { Journal } from './journal';
+import { CreationQueue } from './queue';
+
+export interface RuntimeOptions {
+  store: ObjectStore;
+  log: Logger;
+  clock: Clock;
+  dataPath: string;
+  instance: string;
+  nodeName: string;
+  /** The node's address as pods see it (status.hostIP). */
+  hostIP: string;
+  /** Where containers reach this API server. */
+  apiHost: string;
+  apiPort: number;
+  kubeletVersion: string;
+  advertiseAddress: string;
+}
+
+const RECONNECT_MS = 5000;
+
+/**
+ * The state-owning side of k2d-ts: the Docker connection, the creation queue and its journal, each
+ * kind's Docker mapping, Docker's event stream and the objects' status. Handlers reach it only through
+ * the narrow interfaces in ctx (queue, docker view).
+ */
+export class Runtime {
+  readonly queue: CreationQueue;
+  readonly events: EventRecorder;
+  private docker?: Dockerode;
+  private podRuntime?: PodRuntime;
+  private probes?: ProbeManager;
+  private eventStream?: NodeJS.ReadableStream;
+  private stopped = false;
+  private timers: NodeJS.Timeout[] = [];
+
+  private constructor(
+    private readonly o: RuntimeOptions,
+    private readonly journal: Journal,
+    private readonly pending: Array<{ seq: number; op: Operation; priority: 'high' | 'medium' | 'low' }>,
+  ) {
+    this.queue = new CreationQueue((op) => this.run(op), o.log, 8, journal);
+    this.events = new EventRecorder(o.store, o.clock, o.log, o.nodeName);
+  }
+
+  static async create(o: RuntimeOptions): Promise<Runtime> {
+    const { journal, pending } = await Journal.load(join(o.dataPath, 'journal.log'));
+    return new Runtime(o, journal, pending);
+  }
+
+  private env(): BridgeEnv {
+    if (!this.docker) throw new Error('the Docker engine is not reachable');
+    return { docker: this.docker, store: this.o.store, log: this.o.log, clock: this.o.clock, labels: managedLabels(this.o.instance) };
+  }
+
+  private mapping(resource: string): Mapping | undefined {
+    if (resource === 'namespaces') return namespaceMapping;
+    if (resource === pods.resource) return this.podRuntime;
+    return undefined;
+  }
+
+  private async run(op: Operation): Promise<void> {
+    const def = findResource(op.resource);
+    const mapping = this.mapping(op.resource);
+    if (!def || !mapping) return;
+    const obj = this.o.store.get(def, op.namespace, op.name);
+    if (!obj) return;
+    if (op.action === 'delete' || obj.metadata.deletionTimestamp) await mapping.delete(obj, this.env());
+    else await mapping.apply(obj, this.env());
+  }
+
+  private async refreshNode(error?: string) {
+    const info = this.docker && !error ? ((await this.docker.info()) as Record<string, unknown>) : undefined;
+    const node = nodeFromDockerInfo(info, { kubeletVersion: this.o.kubeletVersion, advertiseAddress: this.o.advertiseAddress, now: this.o.clock.now(), error });
+    await upsertNode({ store: this.o.store } as BridgeEnv, node);
+  }
+
+  /** Connects, or keeps trying every few seconds; reads keep working from the store meanwhile. */
+  async start(): Promise<void> {
+    try {
+      this.docker = await connectDocker();
+      const env = this.env();
+      const images = new ImageManager(this.docker);
+      const agentPath = join(dirname(fileURLToPath(import.meta.url)), 'probe-agent.js');
+      this.probes = new ProbeManager(this.docker, this.events, this.o.log, agentPath);
+      this.podRuntime = new PodRuntime(env, {
+        images,
+        events: this.events,
+        probes: this.probes,
+        requeue: (op) => void this.queue.submit(op, 'medium').catch(() => undefined),
+        nodeName: this.o.nodeName,
+        hostIP: this.o.hostIP,
+        apiHost: this.o.apiHost,
+        apiPort: this.o.apiPort,
+        instance: this.o.instance,
+      });
+      await this.refreshNode();
+      await this.watchDockerEvents();
+      await this.reconcileAll();
+      this.timers.push(setInterval(() => void this.events.prune(), 60_000));
+      this.o.log.info('connected to the Docker engine');
+    } catch (err) {
+      this.docker = undefined;
+      await this.refreshNode((err as Error).message).catch(() => undefined);
+      this.o.log.warn({ err: (err as Error).message }, `the Docker engine is not reachable; retrying in ${RECONNECT_MS / 1000}s`);
+      if (!this.stopped) this.timers.push(setTimeout(() => void this.start(), RECONNECT_MS));
+    }
+  }
+
+  /**
+   * Level-triggered: make Docker match every stored object, most urgent kinds first, then replay what the
+   * journal says was accepted but not finished (deletes among them).
+   */
+  private async reconcileAll() {
+    for (const def of registry) {
+      if (!def.priority || !this.mapping(def.resource)) continue;
+      for (const obj of this.o.store.list(def)) {
+        const action = obj.metadata.deletionTimestamp ? 'delete' : 'apply';
+        const op = { resource: def.resource, namespace: obj.metadata.namespace, name: obj.metadata.name, action } as const;
+        await this.queue.submit(op, def.priority === 'sync' ? 'high' : def.priority);
+      }
+    }
+    for (const entry of this.pending.splice(0)) {
+      await this.queue.submit(entry.op, entry.priority);
+      await this.journal.done(entry.seq);
+    }
+  }
+
+  /** Docker's event stream for our containers feeds pod status; a broken stream reconnects everything. */
+  private async watchDockerEvents() {
+    const stream = (await this.docker!.getEvents({ filters: { type: ['container'], label: [`${INSTANCE}=${this.o.instance}`] } })) as unknown as NodeJS.ReadableStream;
+    this.eventStream = stream;
+    createInterface({ input: stream as NodeJS.ReadableStream }).on('line', (line) => {
+      try {
+        const event = JSON.parse(line);
+        void this.podRuntime?.onEvent(event).catch((err) => this.o.log.warn({ err: (err as Error).message }, 'docker event handling failed'));
+      } catch {
+        // not an event line
+      }
+    });
+    stream.on('end', () => {
+      if (this.stopped || this.eventStream !== stream) return;
+      this.o.log.warn('the Docker event stream ended; reconnecting');
+      void this.start();
+    });
+    stream.on('error', () => undefined);
+  }
+
+  /** The Docker view handlers get in ctx. */
+  view(): DockerView {
+    return {
+      info: async () => (await this.env().docker.info()) as Record<string, unknown>,
+      logs: async (pod: KObject, container, options, signal) => {
+        const info = await this.podRuntime?.containerFor(pod, container);
+        if (!info) return undefined;
+        if (!this.docker) throw notFound(pods, pod.metadata.name);
+        return containerLogs(this.docker, info, options, signal);
+      },
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.queue.stop();
+    this.probes?.stop();
+    (this.eventStream as unknown as { destroy?: () => void })?.destroy?.();
+    await this.journal.close();
+  }
+}

@@ -1,0 +1,4 @@
+import { deleteCollectionHandler } from '../../../../shared/api/handlers';
+import { events } from '../../../../shared/resources/events';
+
+export default deleteCollectionHandler(events);

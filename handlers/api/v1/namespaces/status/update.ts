@@ -1,0 +1,4 @@
+import { statusUpdateHandler } from '../../../../../shared/api/handlers';
+import { namespaces } from '../../../../../shared/resources/namespaces';
+
+export default statusUpdateHandler(namespaces);

@@ -1,0 +1,4 @@
+import { createHandler } from '../../../../shared/api/handlers';
+import { pods } from '../../../../shared/resources/pods';
+
+export default createHandler(pods);

@@ -1,0 +1,4 @@
+import { listHandler } from '../../../../shared/api/handlers';
+import { pods } from '../../../../shared/resources/pods';
+
+export default listHandler(pods);

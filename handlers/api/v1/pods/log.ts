@@ -1,0 +1,3 @@
+import { logHandler } from '../../../../shared/api/logs';
+
+export default logHandler();
