@@ -170,10 +170,10 @@ export class Runtime {
     return {
       info: async () => (await this.env().docker.info()) as Record<string, unknown>,
       logs: async (pod: KObject, container, options, signal) => {
-        const info = await this.podRuntime?.containerFor(pod, container);
-        if (!info) return undefined;
+        const found = await this.podRuntime?.containerFor(pod, container);
+        if (!found) return undefined;
         if (!this.docker) throw notFound(pods, pod.metadata.name);
-        return containerLogs(this.docker, info, options, signal);
+        return containerLogs(this.docker, found.info, options, signal, found.previousStart);
       },
     };
   }

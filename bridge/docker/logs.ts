@@ -49,14 +49,26 @@ export function demultiplex(source: NodeJS.ReadableStream, tty: boolean, limitBy
 }
 
 /**
- * The container's log. `previous` is the log of the run before the current one: Docker keeps one log per
- * container across restarts, so the current run starts at State.StartedAt.
+ * The container's log. The runtime restarts a container in place, so Docker keeps one log across runs:
+ * the current run is what came after State.StartedAt, `previous` what came between the run before and it.
  */
-export async function containerLogs(docker: Dockerode, info: Dockerode.ContainerInspectInfo, o: LogOptions, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
-  const startedAt = Math.floor(Date.parse(info.State.StartedAt) / 1000);
-  let since = 0;
+/**
+ * `2026-01-01T00:00:01.123456789Z` as Docker's `1767225601.073456789`: 50ms earlier, because Docker
+ * records StartedAt a little after the process may already have written its first line.
+ */
+function nanoSeconds(iso: string): string {
+  const m = /\.(\d+)Z$/.exec(iso);
+  const nanos = BigInt(Math.floor(Date.parse(iso) / 1000)) * 1_000_000_000n + BigInt((m?.[1] ?? '0').padEnd(9, '0').slice(0, 9)) - 50_000_000n;
+  return `${nanos / 1_000_000_000n}.${String(nanos % 1_000_000_000n).padStart(9, '0')}`;
+}
+
+export async function containerLogs(docker: Dockerode, info: Dockerode.ContainerInspectInfo, o: LogOptions, signal: AbortSignal, previousStart?: string): Promise<ReadableStream<Uint8Array>> {
+  // Docker takes fractional UNIX seconds; whole seconds would mix runs that started within one second.
+  const seconds = (iso: string) => nanoSeconds(iso);
+  const startedAt = seconds(info.State.StartedAt);
+  let since: string | number = 0;
   if (o.sinceSeconds) since = Math.floor(Date.now() / 1000) - o.sinceSeconds;
-  if (o.sinceTime) since = Math.floor(Date.parse(o.sinceTime) / 1000);
+  if (o.sinceTime) since = seconds(o.sinceTime);
   const options: Record<string, unknown> = {
     stdout: true,
     stderr: true,
@@ -64,8 +76,10 @@ export async function containerLogs(docker: Dockerode, info: Dockerode.Container
     follow: o.follow && !o.previous,
     tail: o.tailLines !== undefined ? String(o.tailLines) : 'all',
   };
-  if (o.previous) options.until = startedAt;
-  else if ((info.RestartCount ?? 0) > 0 && !since) since = startedAt;
+  if (o.previous) {
+    options.until = startedAt;
+    if (previousStart && !since) since = seconds(previousStart);
+  } else if (!since) since = startedAt;
   if (since) options.since = since;
   const result = (await docker.getContainer(info.Id).logs(options as never)) as unknown;
   // dockerode answers a Buffer when not following, a stream when following.

@@ -123,8 +123,6 @@ function user(sc: Json): string | undefined {
   return sc.runAsGroup === undefined ? String(sc.runAsUser) : `${sc.runAsUser}:${sc.runAsGroup}`;
 }
 
-const RESTART: Record<string, string> = { Always: 'always', OnFailure: 'on-failure', Never: 'no' };
-
 /** The create options of one container of the pod. `index` is its place in containers (or initContainers). */
 export function containerConfig(pod: KObject, container: Json, index: number, ctx: PodContext, init = false): Dockerode.ContainerCreateOptions {
   const spec = pod.spec as Json;
@@ -153,7 +151,6 @@ export function containerConfig(pod: KObject, container: Json, index: number, ct
     [POD_ROLE]: init ? 'init' : 'app',
     [SPEC_HASH]: hash({ container, volumes: ctx.volumes, env: vars, ownsNetwork }),
   };
-  const restart = init ? 'no' : (RESTART[spec.restartPolicy ?? 'Always'] ?? 'always');
   const config: Dockerode.ContainerCreateOptions = {
     name: init ? containerName(pod, container.name, index, true) : containerName(pod, container.name, index),
     Image: container.image,
@@ -168,7 +165,8 @@ export function containerConfig(pod: KObject, container: Json, index: number, ct
     ExposedPorts: Object.fromEntries(ports.map((p) => [`${p.containerPort}/${(p.protocol ?? 'TCP').toLowerCase()}`, {}])),
     HostConfig: {
       NetworkMode: init || ownsNetwork ? ctx.network : `container:${owner}`,
-      RestartPolicy: { Name: restart },
+      // Restarts are the runtime's, with the kubelet's back-off (10s doubling to 5 minutes), not Docker's 100ms.
+      RestartPolicy: { Name: 'no' },
       Mounts: mounts as Dockerode.MountSettings[],
       Privileged: !!sc.privileged,
       CapAdd: sc.capabilities?.add,

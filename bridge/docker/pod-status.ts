@@ -23,13 +23,19 @@ export interface Observed {
   network: string;
   hostIP: string;
   now: Date;
+  /** How each restarted container ended last time, for lastState. */
+  lastTerminated?: Record<string, unknown>;
+  /** Restarts per container, counted by the runtime (Docker's own count stays 0: it does not restart). */
+  restarts: Record<string, number>;
+  /** Containers that exited and wait for their back-off to end before the runtime restarts them. */
+  backingOff: Record<string, string>;
   /** Set when the whole pod failed before any container could run (e.g. an init container with restartPolicy Never). */
   failed?: { reason: string; message: string };
 }
 
 const dockerTime = (t: string | undefined) => (t && !t.startsWith('0001-') ? rfc3339(new Date(t)) : undefined);
 
-function terminated(info: Dockerode.ContainerInspectInfo) {
+export function terminated(info: Dockerode.ContainerInspectInfo) {
   const s = info.State;
   return {
     exitCode: s.ExitCode,
@@ -47,22 +53,23 @@ function containerStatus(spec: Json, info: Dockerode.ContainerInspectInfo | unde
     return { ...base, state: { waiting: w }, lastState: {} };
   }
   const s = info.State;
-  const common = { ...base, imageID: `docker-pullable://${info.Image}`, containerID: `docker://${info.Id}`, restartCount: info.RestartCount ?? 0 };
-  if (s.Restarting) {
+  const common = { ...base, imageID: `docker-pullable://${info.Image}`, containerID: `docker://${info.Id}`, restartCount: o.restarts[spec.name] ?? 0 };
+  if (o.backingOff[spec.name] !== undefined && !s.Running) {
     return {
       ...common,
-      state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off restarting failed container ${spec.name}` } },
+      state: { waiting: { reason: 'CrashLoopBackOff', message: o.backingOff[spec.name] } },
       lastState: { terminated: terminated(info) },
     };
   }
   if (s.Running || s.Paused) {
     const started = !o.notStarted?.[spec.name];
+    const last = o.lastTerminated?.[spec.name];
     return {
       ...common,
       started,
       ready: started && (o.ready[spec.name] ?? true),
       state: { running: { startedAt: dockerTime(s.StartedAt) } },
-      lastState: {},
+      lastState: last ? { terminated: last } : {},
     };
   }
   if (s.Status === 'created') {

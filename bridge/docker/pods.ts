@@ -9,7 +9,7 @@ import { ImageError, type ImageManager } from './images';
 import type { BridgeEnv, Mapping } from './mapping';
 import { networkName } from './namespaces';
 import { ContainerConfigError, containerConfig, containerName, POD_CONTAINER, POD_ROLE, POD_UID, SPEC_HASH, type PodContext } from './pod-spec';
-import { podStatus, type Waiting } from './pod-status';
+import { podStatus, terminated, type Waiting } from './pod-status';
 import type { ProbeManager } from './probes';
 
 type Json = any;
@@ -37,8 +37,15 @@ interface PodState {
   initAttempts: Record<string, number>;
   timers: Set<NodeJS.Timeout>;
   refreshing?: NodeJS.Timeout;
-  /** Owner container ids seen running, to tell a restart from the first start. */
-  ownerStarts: Set<string>;
+  /** Restarts per app container; seeded from the stored status so counts survive a server restart. */
+  restarts: Record<string, number>;
+  /** Back-off steps per container: 0 = the next restart is immediate. */
+  backoffStep: Record<string, number>;
+  /** Containers waiting out their back-off, with the kubelet's message. */
+  backingOff: Record<string, string>;
+  lastTerminated: Record<string, unknown>;
+  /** When the run before the current one started, for `kubectl logs --previous`. */
+  previousStart: Record<string, string>;
 }
 
 const BACKOFF_START_MS = 10_000;
@@ -63,7 +70,19 @@ export class PodRuntime implements Mapping {
     const uid = pod.metadata.uid!;
     let s = this.states.get(uid);
     if (!s) {
-      s = { namespace: pod.metadata.namespace!, name: pod.metadata.name, waiting: {}, initAttempts: {}, timers: new Set(), ownerStarts: new Set() };
+      const statuses = ((pod.status as Json)?.containerStatuses ?? []) as Json[];
+      s = {
+        namespace: pod.metadata.namespace!,
+        name: pod.metadata.name,
+        waiting: {},
+        initAttempts: {},
+        timers: new Set(),
+        restarts: Object.fromEntries(statuses.map((c) => [c.name, c.restartCount ?? 0])),
+        backoffStep: Object.fromEntries(statuses.map((c) => [c.name, Math.min(c.restartCount ?? 0, 6)])),
+        backingOff: {},
+        lastTerminated: Object.fromEntries(statuses.filter((c) => c.lastState?.terminated).map((c) => [c.name, c.lastState.terminated])),
+        previousStart: {},
+      };
       this.states.set(uid, s);
     }
     return s;
@@ -276,6 +295,7 @@ export class PodRuntime implements Mapping {
           // The others join the first container's network: without it they cannot start.
           if (!started && i === 0) return;
         } else if (info.State.Status === 'created') await this.env.docker.getContainer(info.Id).start().catch(() => undefined);
+        else if (info.State.Status === 'exited' && state.backingOff[c.name] === undefined) this.exited(pod, state, info, c.name);
       }
     } finally {
       this.scheduleRefresh(pod.metadata.uid!);
@@ -290,11 +310,8 @@ export class PodRuntime implements Mapping {
     this.opts.probes.forget(uid);
     const grace = pod.metadata.deletionGracePeriodSeconds ?? (pod.spec as Json).terminationGracePeriodSeconds ?? 30;
     const containers = await this.inspectAll(uid);
-    const joined = containers.filter((c) => c.Config.Labels[POD_ROLE] === 'app' && !String(c.HostConfig.NetworkMode).startsWith('k2d-'));
-    const rest = containers.filter((c) => !joined.includes(c));
-    // Containers that share the first one's network stop first, so none outlives the namespace it uses.
-    await Promise.all(joined.map((c) => this.remove(c.Id, grace)));
-    await Promise.all(rest.map((c) => this.remove(c.Id, grace)));
+    // All at once: the grace period is waited once, as the kubelet does.
+    await Promise.all(containers.map((c) => this.remove(c.Id, grace)));
     const volumes = await this.env.docker.listVolumes({ filters: { label: [`${POD_UID}=${uid}`] } });
     await Promise.all((volumes.Volumes ?? []).map((v) => this.env.docker.getVolume(v.Name).remove().catch(() => undefined)));
     this.states.delete(uid);
@@ -320,7 +337,19 @@ export class PodRuntime implements Mapping {
     if (!pod || pod.metadata.uid !== uid) return;
     const containers = await this.inspectAll(uid);
     const probe = this.opts.probes.sync(pod, containers, () => this.scheduleRefresh(uid));
-    const observed = { containers, waiting: state.waiting, ready: probe.ready, notStarted: probe.notStarted, network: networkName(state.namespace), hostIP: this.opts.hostIP, now: this.env.clock.now(), failed: state.failed };
+    const observed = {
+      containers,
+      waiting: state.waiting,
+      ready: probe.ready,
+      notStarted: probe.notStarted,
+      restarts: state.restarts,
+      backingOff: state.backingOff,
+      lastTerminated: state.lastTerminated,
+      network: networkName(state.namespace),
+      hostIP: this.opts.hostIP,
+      now: this.env.clock.now(),
+      failed: state.failed,
+    };
     await this.env.store.modify(pods, state.namespace, state.name, (current) => {
       if (current.metadata.uid !== uid || current.metadata.deletionTimestamp) return undefined;
       const status = podStatus(current, observed);
@@ -348,31 +377,64 @@ export class PodRuntime implements Mapping {
       const pod = this.env.store.get(pods, state.namespace, state.name);
       if (pod && !pod.metadata.deletionTimestamp) this.opts.requeue(op);
     }
-    if (event.Action === 'start' && labels[POD_ROLE] === 'app') await this.rejoin(uid, event.id, state);
+    if (event.Action === 'die' && labels[POD_ROLE] === 'app') {
+      const pod = this.env.store.get(pods, state.namespace, state.name);
+      const info = await this.env.docker.getContainer(event.id).inspect().catch(() => undefined);
+      if (pod && info && !info.State.Running) this.exited(pod, state, info, labels[POD_CONTAINER]);
+    }
     this.scheduleRefresh(uid);
   }
 
   /**
-   * When the first container restarts it gets a new network namespace; the containers that joined the
-   * old one are restarted so they share the pod's network again.
+   * An app container ended: restart it as the pod's restartPolicy says, after the kubelet's back-off —
+   * at once the first time, then 10s, 20s, 40s… up to 5 minutes; a run of 10 minutes resets it.
    */
-  private async rejoin(uid: string, id: string, state: PodState) {
-    const containers = await this.inspectAll(uid);
-    const started = containers.find((c) => c.Id === id);
-    if (!started || !String(started.HostConfig.NetworkMode).startsWith('k2d-') || started.Config.Labels[POD_ROLE] !== 'app') return;
-    const first = !state.ownerStarts.has(id);
-    state.ownerStarts.add(id);
-    if (first && (started.RestartCount ?? 0) === 0) return;
-    for (const c of containers) {
-      if (c.Id !== id && c.Config.Labels[POD_ROLE] === 'app' && c.State.Running) await this.env.docker.getContainer(c.Id).restart({ t: 0 }).catch(() => undefined);
-    }
+  private exited(pod: KObject, state: PodState, info: Dockerode.ContainerInspectInfo, name: string) {
+    const policy = (pod.spec as Json).restartPolicy ?? 'Always';
+    if (pod.metadata.deletionTimestamp || policy === 'Never' || (policy === 'OnFailure' && info.State.ExitCode === 0)) return;
+    if (state.backingOff[name] !== undefined) return;
+    const ran = Date.parse(info.State.FinishedAt) - Date.parse(info.State.StartedAt);
+    if (ran > 600_000) state.backoffStep[name] = 0;
+    const step = state.backoffStep[name] ?? 0;
+    const delay = step === 0 ? 0 : Math.min(BACKOFF_MAX_MS, BACKOFF_START_MS * 2 ** (step - 1));
+    state.backoffStep[name] = step + 1;
+    state.lastTerminated[name] = terminated(info);
+    state.backingOff[name] = `back-off ${Math.round(delay / 1000)}s restarting failed container=${name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
+    if (delay > 0) void this.opts.events.record(pod, 'Warning', 'BackOff', 'Back-off restarting failed container', `spec.containers{${name}}`);
+    const timer = setTimeout(() => {
+      state.timers.delete(timer);
+      void this.restart(pod, state, info, name).catch((err) => this.env.log.warn({ err: (err as Error).message, pod: pod.metadata.name }, 'restart failed'));
+    }, delay);
+    timer.unref();
+    state.timers.add(timer);
+    this.scheduleRefresh(pod.metadata.uid!);
   }
 
-  /** Containers of the pod's, for logs: by container name, or the first app container. */
-  async containerFor(pod: KObject, container: string | undefined): Promise<Dockerode.ContainerInspectInfo | undefined> {
+  private async restart(pod: KObject, state: PodState, info: Dockerode.ContainerInspectInfo, name: string) {
+    const current = this.env.store.get(pods, state.namespace, state.name);
+    delete state.backingOff[name];
+    if (!current || current.metadata.uid !== pod.metadata.uid || current.metadata.deletionTimestamp) return;
+    state.previousStart[name] = info.State.StartedAt;
+    state.restarts[name] = (state.restarts[name] ?? 0) + 1;
+    await this.env.docker.getContainer(info.Id).start().catch((err) => {
+      if ((err as { statusCode?: number }).statusCode !== 304) throw err;
+    });
+    // The first container owns the pod's network: a new run means a new network namespace, and the
+    // containers that had joined the old one are restarted to join it again.
+    if (name === (current.spec as Json).containers[0].name) {
+      for (const c of await this.inspectAll(pod.metadata.uid!)) {
+        if (c.Id !== info.Id && c.Config.Labels[POD_ROLE] === 'app' && c.State.Running) await this.env.docker.getContainer(c.Id).restart({ t: 0 }).catch(() => undefined);
+      }
+    }
+    this.scheduleRefresh(pod.metadata.uid!);
+  }
+
+  /** A container of the pod, for logs, with when its previous run started. */
+  async containerFor(pod: KObject, container: string): Promise<{ info: Dockerode.ContainerInspectInfo; previousStart?: string } | undefined> {
     const all = await this.inspectAll(pod.metadata.uid!);
-    const name = container ?? (pod.spec as Json).containers[0].name;
-    return all.find((c) => c.Config.Labels[POD_CONTAINER] === name);
+    const info = all.find((c) => c.Config.Labels[POD_CONTAINER] === container);
+    const stored = ((pod.status as Json)?.containerStatuses ?? []).find((c: Json) => c.name === container)?.lastState?.terminated?.startedAt;
+    return info && { info, previousStart: this.states.get(pod.metadata.uid!)?.previousStart[container] ?? stored };
   }
 
   uids(): string[] {

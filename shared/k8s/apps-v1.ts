@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import { LabelSelector, Time } from './meta';
-import { IntOrString, PodTemplateSpec, int32, int64, list } from './core-v1';
+import { LabelSelector } from './meta';
+import { IntOrString, PodTemplateSpec, int32, int64, list, nullableTime } from './core-v1';
 
 // The apps/v1 types behind Deployments and ReplicaSets, field for field as in Kubernetes 1.32 (see core-v1.ts).
 
 const APPS = 'io.k8s.api.apps.v1';
+
+export { LabelSelector, LabelSelectorRequirement } from './meta';
 
 export const RollingUpdateDeployment = z
   .looseObject({
@@ -37,8 +39,8 @@ export const DeploymentCondition = z
   .looseObject({
     type: z.string().describe('Type of deployment condition.'),
     status: z.string().describe('Status of the condition, one of True, False, Unknown.'),
-    lastUpdateTime: Time.optional().describe('The last time this condition was updated.'),
-    lastTransitionTime: Time.optional().describe('Last time the condition transitioned from one status to another.'),
+    lastUpdateTime: nullableTime().optional().describe('The last time this condition was updated.'),
+    lastTransitionTime: nullableTime().optional().describe('Last time the condition transitioned from one status to another.'),
     reason: z.string().optional().describe("The reason for the condition's last transition."),
     message: z.string().optional().describe('A human readable message indicating details about the transition.'),
   })
@@ -70,7 +72,7 @@ export const ReplicaSetCondition = z
   .looseObject({
     type: z.string().describe('Type of replica set condition.'),
     status: z.string().describe('Status of the condition, one of True, False, Unknown.'),
-    lastTransitionTime: Time.optional().describe('The last time the condition transitioned from one status to another.'),
+    lastTransitionTime: nullableTime().optional().describe('The last time the condition transitioned from one status to another.'),
     reason: z.string().optional().describe("The reason for the condition's last transition."),
     message: z.string().optional().describe('A human readable message indicating details about the transition.'),
   })

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LabelSelector, ObjectMeta, Time } from './meta';
+import { isQuantity } from './quantity';
 
 // The core/v1 types that Pods, Services and pod templates are made of, field for field as in Kubernetes 1.32,
 // so that fieldValidation=Strict accepts any valid manifest and `kubectl explain` prints the real text.
@@ -12,6 +13,8 @@ const META = 'io.k8s.apimachinery.pkg.apis.meta.v1';
 export const int32 = () => z.int32().meta({ format: 'int32' });
 export const int64 = () => z.int();
 const stringMap = () => z.record(z.string(), z.string());
+/** Go writes a zero metav1.Time as null (`lastProbeTime: null` in every pod condition), so null is a valid time. */
+export const nullableTime = () => Time.nullable();
 /** A type we keep whole without modelling its fields (exotic volume plugins). */
 const freeForm = () => z.record(z.string(), z.unknown());
 
@@ -42,9 +45,8 @@ export const IntOrString = z
     description: 'IntOrString is a type that can hold an int32 or a string. When used in JSON or YAML marshalling and unmarshalling, it produces or consumes the inner type.',
   });
 
-const QUANTITY = /^[+-]?(\d+\.?\d*|\.\d+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?\d+)?$/;
 export const Quantity = z
-  .custom<string | number>((v) => (typeof v === 'string' && QUANTITY.test(v)) || (typeof v === 'number' && Number.isFinite(v)), {
+  .custom<string | number>((v) => (typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))) && isQuantity(v), {
     message: "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
   })
   .meta({
@@ -53,12 +55,13 @@ export const Quantity = z
     description: 'Quantity is a fixed-point representation of a number. It provides convenient marshaling/unmarshaling in JSON and YAML, in addition to String() and AsInt64() accessors.',
   });
 
+// metav1.Condition, the standard condition type that Service status uses.
 export const Condition = z
   .looseObject({
     type: z.string().describe('type of condition in CamelCase or in foo.example.com/CamelCase.'),
     status: z.string().describe('status of the condition, one of True, False, Unknown.'),
     observedGeneration: int64().optional().describe('observedGeneration represents the .metadata.generation that the condition was set based upon. For instance, if .metadata.generation is currently 12, but the .status.conditions[x].observedGeneration is 9, the condition is out of date with respect to the current state of the instance.'),
-    lastTransitionTime: Time.describe('lastTransitionTime is the last time the condition transitioned from one status to another. This should be when the underlying condition changed.'),
+    lastTransitionTime: nullableTime().describe('lastTransitionTime is the last time the condition transitioned from one status to another. This should be when the underlying condition changed.'),
     reason: z.string().describe("reason contains a programmatic identifier indicating the reason for the condition's last transition. Producers of specific condition types may define expected values and meanings for this field, and whether the values are considered a guaranteed API."),
     message: z.string().describe('message is a human readable message indicating details about the transition. This may be an empty string.'),
   })
@@ -314,6 +317,7 @@ export const ImageVolumeSource = z
   })
   .meta({ id: `${CORE}.ImageVolumeSource`, description: 'ImageVolumeSource represents a image volume resource.' });
 
+// Go embeds VolumeSource in Volume and JSON inlines it, so it has no OpenAPI definition of its own.
 const VolumeSource = z.looseObject({
   hostPath: HostPathVolumeSource.optional().describe('hostPath represents a pre-existing file or directory on the host machine that is directly exposed to the container. This is generally used for system agents or other privileged things that are allowed to see the host machine.'),
   emptyDir: EmptyDirVolumeSource.optional().describe("emptyDir represents a temporary directory that shares a pod's lifetime. More info: https://kubernetes.io/docs/concepts/storage/volumes#emptydir"),
@@ -397,6 +401,7 @@ export const SleepAction = z
   })
   .meta({ id: `${CORE}.SleepAction`, description: 'SleepAction describes a "sleep" action.' });
 
+// Inlined into Probe, like VolumeSource into Volume.
 const ProbeHandler = z.looseObject({
   exec: ExecAction.optional().describe('Exec specifies a command to execute in the container.'),
   httpGet: HTTPGetAction.optional().describe('HTTPGet specifies an HTTP GET request to perform.'),
@@ -539,6 +544,7 @@ export const Container = z
   })
   .meta({ id: `${CORE}.Container`, description: 'A single application container that you want to run within a pod.' });
 
+// Inlined into EphemeralContainer: the fields of Container, with the ephemeral-specific descriptions.
 const EphemeralContainerCommon = z.looseObject({
   name: z.string().describe('Name of the ephemeral container specified as a DNS_LABEL. This name must be unique among all containers, init containers and ephemeral containers.'),
   image: z.string().optional().describe('Container image name. More info: https://kubernetes.io/docs/concepts/containers/images'),
@@ -798,7 +804,7 @@ export const ContainerStateWaiting = z
 
 export const ContainerStateRunning = z
   .looseObject({
-    startedAt: Time.optional().describe('Time at which the container was last (re-)started'),
+    startedAt: nullableTime().optional().describe('Time at which the container was last (re-)started'),
   })
   .meta({ id: `${CORE}.ContainerStateRunning`, description: 'ContainerStateRunning is a running state of a container.' });
 
@@ -808,8 +814,8 @@ export const ContainerStateTerminated = z
     signal: int32().optional().describe('Signal from the last termination of the container'),
     reason: z.string().optional().describe('(brief) reason from the last termination of the container'),
     message: z.string().optional().describe('Message regarding the last termination of the container'),
-    startedAt: Time.optional().describe('Time at which previous execution of the container started'),
-    finishedAt: Time.optional().describe('Time at which the container last terminated'),
+    startedAt: nullableTime().optional().describe('Time at which previous execution of the container started'),
+    finishedAt: nullableTime().optional().describe('Time at which the container last terminated'),
     containerID: z.string().optional().describe("Container's ID in the format '<type>://<container_id>'"),
   })
   .meta({ id: `${CORE}.ContainerStateTerminated`, description: 'ContainerStateTerminated is a terminated state of a container.' });
@@ -882,8 +888,8 @@ export const PodCondition = z
   .looseObject({
     type: z.string().describe('Type is the type of the condition. More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-conditions'),
     status: z.string().describe('Status is the status of the condition. Can be True, False, Unknown.'),
-    lastProbeTime: Time.optional().describe('Last time we probed the condition.'),
-    lastTransitionTime: Time.optional().describe('Last time the condition transitioned from one status to another.'),
+    lastProbeTime: nullableTime().optional().describe('Last time we probed the condition.'),
+    lastTransitionTime: nullableTime().optional().describe('Last time the condition transitioned from one status to another.'),
     reason: z.string().optional().describe("Unique, one-word, CamelCase reason for the condition's last transition."),
     message: z.string().optional().describe('Human-readable message indicating details about last transition.'),
   })
@@ -919,7 +925,7 @@ export const PodStatus = z
     hostIPs: list(HostIP, { type: 'atomic', mergeKey: 'ip', strategy: 'merge' }).optional().describe('hostIPs holds the IP addresses allocated to the host. If this field is specified, the first entry must match the hostIP field.'),
     podIP: z.string().optional().describe('podIP address allocated to the pod. Routable at least within the cluster.'),
     podIPs: list(PodIP, { type: 'map', keys: ['ip'], mergeKey: 'ip', strategy: 'merge' }).optional().describe('podIPs holds the IP addresses allocated to the pod. If this field is specified, the 0th entry must match the podIP field.'),
-    startTime: Time.optional().describe('RFC 3339 date and time at which the object was acknowledged by the Kubelet. This is before the Kubelet pulled the container image(s) for the pod.'),
+    startTime: nullableTime().optional().describe('RFC 3339 date and time at which the object was acknowledged by the Kubelet. This is before the Kubelet pulled the container image(s) for the pod.'),
     initContainerStatuses: list(ContainerStatus, { type: 'atomic' }).optional().describe('Statuses of init containers in this pod. The most recent successful non-restartable init container will have ready = true, the most recently started container will have startTime set.'),
     containerStatuses: list(ContainerStatus, { type: 'atomic' }).optional().describe('Statuses of containers in this pod. Each container in the pod should have at most one status in this list, and all statuses should be for containers in the pod.'),
     qosClass: z.string().optional().describe('The Quality of Service (QOS) classification assigned to the pod based on resource requirements See PodQOSClass type for available QOS classes More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-qos/#quality-of-service-classes'),

@@ -19,7 +19,7 @@ const MESSAGES: Record<string, string[]> = {
   ObjectMeta: [
     '1 name string', '2 generateName string', '3 namespace string', '4 selfLink string', '5 uid string',
     '6 resourceVersion string', '7 generation int64', '8 creationTimestamp Time', '9 deletionTimestamp Time',
-    '10 deletionGracePeriodSeconds int64', '11 labels map<string,string>', '12 annotations map<string,string>',
+    '10 deletionGracePeriodSeconds *int64', '11 labels map<string,string>', '12 annotations map<string,string>',
     '13 ownerReferences []OwnerReference', '14 finalizers []string', '17 managedFields []ManagedFieldsEntry',
   ],
   OwnerReference: ['5 apiVersion string', '1 kind string', '3 name string', '4 uid string', '6 controller bool', '7 blockOwnerDeletion bool'],
