@@ -8,7 +8,8 @@ import type { KObject } from '../shared/k8s/meta';
 import { findResource, registry } from '../shared/resources/index';
 import { pods } from '../shared/resources/pods';
 import type { ObjectStore } from '../shared/store/object-store';
-import { connectDocker, INSTANCE, managedLabels } from './docker/client';
+import { connectDocker, INSTANCE, MANAGED_BY, managedLabels } from './docker/client';
+import { syncExternal } from './docker/external';
 import { ImageManager } from './docker/images';
 import { containerLogs } from './docker/logs';
 import type { BridgeEnv, Mapping } from './docker/mapping';
@@ -52,6 +53,8 @@ export class Runtime {
   private eventStream?: NodeJS.ReadableStream;
   private stopped = false;
   private timers: NodeJS.Timeout[] = [];
+  private pruner?: NodeJS.Timeout;
+  private externalTimer?: NodeJS.Timeout;
 
   private constructor(
     private readonly o: RuntimeOptions,
@@ -115,8 +118,9 @@ export class Runtime {
       });
       await this.refreshNode();
       await this.watchDockerEvents();
+      await syncExternal(env, this.o.nodeName, this.o.hostIP);
       await this.reconcileAll();
-      this.timers.push(setInterval(() => void this.events.prune(), 60_000));
+      this.pruner ??= setInterval(() => void this.events.prune(), 60_000);
       this.o.log.info('connected to the Docker engine');
     } catch (err) {
       this.docker = undefined;
@@ -145,17 +149,30 @@ export class Runtime {
     }
   }
 
-  /** Docker's event stream for our containers feeds pod status; a broken stream reconnects everything. */
+  /** Mirrors containers we did not create as read-only pods; debounced, Docker events come in bursts. */
+  private syncExternalSoon() {
+    if (this.externalTimer) return;
+    this.externalTimer = setTimeout(() => {
+      this.externalTimer = undefined;
+      void syncExternal(this.env(), this.o.nodeName, this.o.hostIP).catch((err) => this.o.log.warn({ err: (err as Error).message }, 'syncing external containers failed'));
+    }, 200);
+  }
+
+  /** Docker's event stream feeds pod status; a broken stream reconnects everything. */
   private async watchDockerEvents() {
-    const stream = (await this.docker!.getEvents({ filters: { type: ['container'], label: [`${INSTANCE}=${this.o.instance}`] } })) as unknown as NodeJS.ReadableStream;
+    const stream = (await this.docker!.getEvents({ filters: { type: ['container'] } })) as unknown as NodeJS.ReadableStream;
     this.eventStream = stream;
     createInterface({ input: stream as NodeJS.ReadableStream }).on('line', (line) => {
+      let event: { Action: string; id: string; Actor: { Attributes: Record<string, string> } };
       try {
-        const event = JSON.parse(line);
-        void this.podRuntime?.onEvent(event).catch((err) => this.o.log.warn({ err: (err as Error).message }, 'docker event handling failed'));
+        event = JSON.parse(line);
       } catch {
-        // not an event line
+        return; // not an event line
       }
+      const labels = event.Actor?.Attributes ?? {};
+      if (labels[INSTANCE] === this.o.instance) {
+        void this.podRuntime?.onEvent(event).catch((err) => this.o.log.warn({ err: (err as Error).message }, 'docker event handling failed'));
+      } else if (!labels[MANAGED_BY] && ['create', 'start', 'die', 'destroy', 'rename', 'pause', 'unpause'].includes(event.Action)) this.syncExternalSoon();
     });
     stream.on('end', () => {
       if (this.stopped || this.eventStream !== stream) return;
@@ -181,6 +198,8 @@ export class Runtime {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const t of this.timers) clearTimeout(t);
+    clearInterval(this.pruner);
+    clearTimeout(this.externalTimer);
     this.queue.stop();
     this.probes?.stop();
     (this.eventStream as unknown as { destroy?: () => void })?.destroy?.();

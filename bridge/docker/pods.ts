@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type Dockerode from 'dockerode';
 import type { Operation } from '../../shared/ctx';
 import type { KObject } from '../../shared/k8s/meta';
-import { pods } from '../../shared/resources/pods';
+import { EXTERNAL_ANNOTATION, pods } from '../../shared/resources/pods';
 import type { EventRecorder } from '../events';
 import { isNotFound, MANAGED_BY, INSTANCE, NAMESPACE_LABEL } from './client';
 import { ImageError, type ImageManager } from './images';
@@ -187,7 +187,9 @@ export class PodRuntime implements Mapping {
       if (!(err instanceof ImageError)) throw err;
       state.waiting[spec.name] = { reason: err.reason, message: err.message };
       await this.opts.events.record(pod, 'Warning', err.reason === 'ImagePullBackOff' ? 'BackOff' : 'Failed', err.message, fieldPath);
-      this.later(state, pod, this.opts.images.retryAt(spec.image) ?? Date.now() + BACKOFF_START_MS);
+      // Like the kubelet's next sync: shortly after ErrImagePull the pod shows ImagePullBackOff until the back-off ends.
+      const retry = this.opts.images.retryAt(spec.image) ?? Date.now() + BACKOFF_START_MS;
+      this.later(state, pod, err.reason === 'ErrImagePull' ? Math.min(retry, Date.now() + 2000) : retry);
       return false;
     }
     let container: Dockerode.Container;
@@ -225,6 +227,7 @@ export class PodRuntime implements Mapping {
   }
 
   async apply(pod: KObject): Promise<void> {
+    if (pod.metadata.annotations?.[EXTERNAL_ANNOTATION]) return;
     if (pod.metadata.deletionTimestamp) return this.delete(pod);
     const spec = pod.spec as Json;
     const state = this.state(pod);
@@ -304,6 +307,7 @@ export class PodRuntime implements Mapping {
 
   /** Graceful: SIGTERM, the grace period, then SIGKILL; then the containers, emptyDirs and the object go. */
   async delete(pod: KObject): Promise<void> {
+    if (pod.metadata.annotations?.[EXTERNAL_ANNOTATION]) return;
     const uid = pod.metadata.uid!;
     const state = this.states.get(uid);
     for (const t of state?.timers ?? []) clearTimeout(t);

@@ -65,6 +65,14 @@ function getExisting(ctx: Ctx, def: ResourceDefinition, namespace: string | unde
   return obj;
 }
 
+/** The object as it is, if the API may change it. */
+function getWritable(ctx: Ctx, def: ResourceDefinition, namespace: string | undefined, name: string): KObject {
+  const obj = getExisting(ctx, def, namespace, name);
+  const why = def.readOnly?.(obj);
+  if (why) throw forbidden(`${def.resource} "${name}" is forbidden: ${why}`, { name, group: def.group, kind: def.plural });
+  return obj;
+}
+
 /** Kubernetes writes answer in JSON, or as a one-row Table when that is what the client asked for. */
 function respond(def: ResourceDefinition, request: Request, ctx: Ctx, obj: KObject, code = 200): Response {
   const r = rendering(request);
@@ -305,7 +313,7 @@ export function updateHandler(def: ResourceDefinition): RouteHandler {
       const warnings: string[] = [];
       const body = await decodeBody(request);
       checkFields(def, request, body, warnings);
-      getExisting(ctx, def, namespace, name);
+      getWritable(ctx, def, namespace, name);
       const meta = (body.metadata ?? {}) as Record<string, unknown>;
       if (!meta.resourceVersion) {
         throw invalid(def, name, [{ reason: 'FieldValueInvalid', field: 'metadata.resourceVersion', message: 'Invalid value: 0x0: must be specified for an update' }]);
@@ -330,7 +338,7 @@ export function patchHandler(def: ResourceDefinition): RouteHandler {
       const { namespace, name } = requireItem(def, request);
       const type = mediaType(request);
       if (!PATCH_TYPES.includes(type)) throw unsupportedMediaType(type, PATCH_TYPES);
-      getExisting(ctx, def, namespace, name);
+      getWritable(ctx, def, namespace, name);
       const patch = await decodePatch(request);
       const warnings: string[] = [];
       // Only a resourceVersion the patch itself sets is a precondition.
@@ -361,6 +369,7 @@ async function deleteOne(def: ResourceDefinition, request: Request, ctx: Ctx, ol
   if (pre.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
     throw conflict(def, old.metadata.name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`);
   }
+  getWritable(ctx, def, old.metadata.namespace, old.metadata.name);
   def.validateDelete?.(old);
   if (dryRun(request)) return old;
   if (!def.priority) {

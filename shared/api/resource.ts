@@ -59,13 +59,16 @@ export interface ResourceSpec<T extends KObject> {
   /** Fills server-side defaults on create (status, finalizers...). */
   prepareForCreate?: (obj: T, hook: HookContext) => void;
   validate?: (obj: T, old?: T) => StatusCause[];
+  /** A reason when the object may not be changed or deleted through the API at all. */
+  readOnly?: (obj: T) => string | undefined;
   /** Throws an ApiError when the object may not be deleted (the built-in namespaces). */
   validateDelete?: (obj: T) => void;
   /** The marked form of an object whose graceful delete was accepted (deletionTimestamp, phase...). */
   prepareForDelete?: (obj: T, now: Date, options: DeleteOptions) => T;
 }
 
-export interface ResourceDefinition<T extends KObject = KObject> extends Required<Omit<ResourceSpec<T>, 'validate' | 'prepareForCreate' | 'priority' | 'validateDelete' | 'prepareForDelete'>> {
+export interface ResourceDefinition<T extends KObject = KObject> extends Required<Omit<ResourceSpec<T>, 'validate' | 'prepareForCreate' | 'priority' | 'validateDelete' | 'prepareForDelete' | 'readOnly'>> {
+  readOnly?: ResourceSpec<T>['readOnly'];
   validate?: ResourceSpec<T>['validate'];
   validateDelete?: ResourceSpec<T>['validateDelete'];
   prepareForDelete?: ResourceSpec<T>['prepareForDelete'];

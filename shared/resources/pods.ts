@@ -21,6 +21,9 @@ export const PodSchema = z
 
 export type Pod = KObject & { spec: Json; status?: Json };
 
+/** Marks a pod that mirrors a Docker container the server did not create (value: the container id). */
+export const EXTERNAL_ANNOTATION = 'k2d.io/docker-container';
+
 interface Summary {
   ready: string;
   status: string;
@@ -216,6 +219,10 @@ export const pods = defineResource<Pod>({
     'status.nominatedNodeName': (p) => p.status?.nominatedNodeName,
   },
   validate: validatePod,
+  readOnly: (pod) =>
+    pod.metadata.annotations?.[EXTERNAL_ANNOTATION]
+      ? 'this pod mirrors a Docker container that k2d-ts did not create; manage it with Docker'
+      : undefined,
   prepareForCreate: (pod, hook) => {
     defaults(pod, hook.nodeName);
     pod.status = { phase: 'Pending', qosClass: 'BestEffort' };

@@ -45,3 +45,6 @@ for tag in 1 2; do
   rm -rf "$rootfs"
   echo "built $image"
 done
+# An untagged reference means :latest, which is always pulled: tests use it to see a failed pull fall
+# back to the local copy.
+docker image inspect k2d-test/busybox:latest >/dev/null 2>&1 || docker tag k2d-test/busybox:1 k2d-test/busybox:latest
