@@ -1,13 +1,21 @@
 // Runs the uvu suites (unit, then e2e) and ends with the one line CI reads: `N passed, N failed`.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
+// `node test/run.mjs e2e pods` runs test/e2e/pods.test.ts only.
 const suites = process.argv[2] ? [process.argv[2]] : ['unit', 'e2e'];
+const only = process.argv[3] ? `^${process.argv[3]}` : '';
 let passed = 0;
 let failed = 0;
+const flock = ['/usr/bin/flock', '/bin/flock'].find((p) => existsSync(p));
 
 for (const suite of suites) {
   const output = await new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'node_modules/uvu/bin.js', `test/${suite}`, '\\.test\\.ts$'], {
+    const args = ['--import', 'tsx', 'node_modules/uvu/bin.js', `test/${suite}`, `${only}\\.test\\.ts$`];
+    // Docker names (`<ns>-<pod>`, `k2d-<ns>`) are global to the engine: e2e runs from several checkouts
+    // on one machine take turns instead of fighting over them.
+    const [cmd, argv] = suite === 'e2e' && flock ? [flock, ['/tmp/k2d-e2e.lock', process.execPath, ...args]] : [process.execPath, args];
+    const child = spawn(cmd, argv, {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
     });
