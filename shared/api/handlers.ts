@@ -1,10 +1,11 @@
 import type { Ctx } from '../ctx';
 import type { KObject } from '../k8s/meta';
+import { apply, updateManagedFields } from '../k8s/apply';
 import { jsonPatch, mergePatch } from '../k8s/patch';
 import { strategicMergePatch } from '../k8s/strategic-merge';
 import { namespaces } from '../resources/namespaces';
 import { registry } from '../resources/index';
-import { dryRun, decodeBody, decodePatch, mediaType, queryParam, rendering } from './request';
+import { dryRun, decodeBody, decodeDocument, mediaType, parseText, readBody, rendering } from './request';
 import { resourcePaths, type DeleteOptions, type ResourceDefinition, type Verb } from './resource';
 import { SchemaIndex } from './schema';
 import { parseFieldSelector, parseLabelSelector } from './selectors';
@@ -19,6 +20,7 @@ import {
   notFound,
   success,
   unsupportedMediaType,
+  type StatusCause,
 } from './status';
 import { toTable } from './table';
 import { validateObject } from './validation';
@@ -80,15 +82,70 @@ function respond(def: ResourceDefinition, request: Request, ctx: Ctx, obj: KObje
   return jsonResponse(obj, code);
 }
 
-/** Unknown fields per `fieldValidation` (Strict by default for kubectl): a 400, warnings, or nothing. */
-function checkFields(def: ResourceDefinition, request: Request, body: unknown, warnings: string[]) {
-  const mode = queryParam(request, 'fieldValidation') ?? 'Warn';
-  if (!['Strict', 'Warn', 'Ignore'].includes(mode)) throw badRequest(`fieldValidation must be one of Strict, Warn or Ignore, not "${mode}"`);
-  if (mode === 'Ignore') return;
-  const unknown = schemaIndex().unknownFields(def, body);
-  if (!unknown.length) return;
-  if (mode === 'Strict') throw badRequest(`strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`);
-  warnings.push(...unknown.map((f) => `unknown field "${f}"`));
+type WriteVerb = 'create' | 'update' | 'patch';
+type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
+/** What CreateOptions/UpdateOptions/PatchOptions a write carries in its query, checked as the apiserver does. */
+interface WriteOptions {
+  /** Who makes the change: `fieldManager`, else the client's User-Agent up to its first `/`. */
+  manager: string;
+  force: boolean;
+  validation: FieldValidation;
+}
+
+const OPTIONS_KIND: Record<WriteVerb, string> = { create: 'CreateOptions', update: 'UpdateOptions', patch: 'PatchOptions' };
+
+function writeOptions(request: Request, verb: WriteVerb, isApply = false): WriteOptions {
+  const params = new URL(request.url).searchParams;
+  const given = params.get('fieldManager') ?? '';
+  const force = params.get('force');
+  const validation = params.get('fieldValidation') ?? 'Warn';
+  const causes: StatusCause[] = [];
+  if (verb === 'patch' && isApply && !given) causes.push({ reason: 'FieldValueRequired', field: 'fieldManager', message: 'Required value: is required for apply patch' });
+  if (verb === 'patch' && !isApply && force !== null) causes.push({ reason: 'FieldValueForbidden', field: 'force', message: 'Forbidden: may not be specified for non-apply patch' });
+  if (given.length > 128) causes.push({ reason: 'FieldValueTooLong', field: 'fieldManager', message: 'Too long: may not be more than 128 bytes' });
+  if (/\p{C}/u.test(given)) causes.push({ reason: 'FieldValueInvalid', field: 'fieldManager', message: `Invalid value: ${JSON.stringify(given)}: must only contain printable characters` });
+  if (!['Strict', 'Warn', 'Ignore'].includes(validation)) {
+    causes.push({ reason: 'FieldValueNotSupported', field: 'fieldValidation', message: `Unsupported value: ${JSON.stringify(validation)}: supported values: "Ignore", "Strict", "Warn"` });
+  }
+  if (causes.length) throw invalid({ kind: OPTIONS_KIND[verb], group: 'meta.k8s.io', plural: '' }, '', causes);
+  const agent = (request.headers.get('user-agent') ?? '').split('/')[0].replace(/\p{C}/gu, '').slice(0, 128);
+  return { manager: given || agent, force: force === 'true', validation: validation as FieldValidation };
+}
+
+/**
+ * Unknown and duplicate fields per `fieldValidation`: an error, `Warning` headers, or nothing. The
+ * error is the one the apiserver's strict decoder gives: a 400 for a body, a 422 on `patch` for a patch.
+ */
+function checkFields(def: ResourceDefinition, opts: WriteOptions, obj: unknown, duplicates: string[], warnings: string[], patch?: unknown) {
+  if (opts.validation === 'Ignore') return;
+  const problems = [...duplicates.map((f) => `duplicate field "${f}"`), ...schemaIndex().unknownFields(def, obj).map((f) => `unknown field "${f}"`)];
+  if (!problems.length) return;
+  if (opts.validation === 'Warn') {
+    warnings.push(...problems);
+    return;
+  }
+  const error = `strict decoding error: ${problems.join(', ')}`;
+  if (patch === undefined) throw badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: ${error}`);
+  const message = `Invalid value: ${JSON.stringify(JSON.stringify(patch))}: ${error}`;
+  throw new ApiError(422, 'Invalid', ` "" is invalid: patch: ${message}`, { causes: [{ reason: 'FieldValueInvalid', field: 'patch', message }] });
+}
+
+/** Records who changed which fields (metadata.managedFields), as the apiserver's field manager does. */
+function track(def: ResourceDefinition, ctx: Ctx, manager: string, old: KObject | undefined, next: KObject, subresource?: string): KObject {
+  const opts = { manager, operation: 'Update' as const, subresource, now: ctx.clock.now().toISOString(), apiVersion: def.apiVersion, index: schemaIndex(), def };
+  return updateManagedFields(old, next, opts) as unknown as KObject;
+}
+
+/** Server-side apply of `config` onto `live` (undefined: the apply creates the object). */
+function applyConfig(def: ResourceDefinition, ctx: Ctx, opts: WriteOptions, live: KObject | undefined, config: Record<string, unknown>, subresource?: string): KObject {
+  // Typed conversion of an applied configuration is always strict for built-in kinds.
+  const unknown = schemaIndex().unknownFields(def, config);
+  if (unknown.length) {
+    throw badRequest(`failed to create typed patch object (${def.group}/${def.version}, Kind=${def.kind}): ${unknown.map((f) => `.${f}: field not declared in schema`).join(', ')}`);
+  }
+  const applied = apply(live, config, { manager: opts.manager, force: opts.force, index: schemaIndex(), def, now: ctx.clock.now().toISOString(), apiVersion: def.apiVersion, subresource });
+  return applied as unknown as KObject;
 }
 
 function withWarnings(res: Response, warnings: string[]): Response {
@@ -230,34 +287,41 @@ export function createHandler(def: ResourceDefinition): RouteHandler {
     'POST',
     paths,
     async (request, ctx) => {
+      const opts = writeOptions(request, 'create');
       const warnings: string[] = [];
-      const body = await decodeBody(request);
-      checkFields(def, request, body, warnings);
+      const { body, duplicates } = await decodeDocument(request);
+      checkFields(def, opts, body, duplicates, warnings);
       const { namespace } = locate(def, request);
-      const obj = admit(def, request, body, { namespace });
-      if (def.namespaced) checkNamespace(ctx, def, obj.metadata.namespace!, obj.metadata.name);
-      const fresh = structuredClone(obj);
-      delete fresh.status;
-      for (const field of ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds'] as const) {
-        delete fresh.metadata[field];
-      }
-      def.prepareForCreate?.(fresh, { now: ctx.clock.now(), nodeName: ctx.server.nodeName });
-      if (dryRun(request)) {
-        if (ctx.store.get(def, fresh.metadata.namespace, fresh.metadata.name)) throw conflict(def, fresh.metadata.name, 'already exists');
-        return withWarnings(respond(def, request, ctx, fresh, 201), warnings);
-      }
-      const stored = await ctx.store.create(def, fresh);
-      try {
-        await enqueue(ctx, def, stored, 'apply');
-      } catch (err) {
-        // Nothing half-created: an object whose synchronous Docker work failed is taken back.
-        await ctx.store.delete(def, stored.metadata.namespace, stored.metadata.name).catch(() => undefined);
-        throw err;
-      }
-      return withWarnings(respond(def, request, ctx, stored, 201), warnings);
+      return createObject(def, request, ctx, body, { namespace }, warnings, (obj) => track(def, ctx, opts.manager, undefined, obj));
     },
     { verb: 'create', resource: def.resource },
   );
+}
+
+/** Shared by POST and by a server-side apply that creates: admit, default, store, enqueue, answer 201. */
+async function createObject(def: ResourceDefinition, request: Request, ctx: Ctx, body: Record<string, unknown>, url: { namespace?: string; name?: string }, warnings: string[], manage: (obj: KObject) => KObject) {
+  const obj = admit(def, request, body, url);
+  if (def.namespaced) checkNamespace(ctx, def, obj.metadata.namespace!, obj.metadata.name);
+  let fresh = structuredClone(obj);
+  delete fresh.status;
+  for (const field of ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds'] as const) {
+    delete fresh.metadata[field];
+  }
+  def.prepareForCreate?.(fresh, { now: ctx.clock.now(), nodeName: ctx.server.nodeName });
+  fresh = manage(fresh);
+  if (dryRun(request)) {
+    if (ctx.store.get(def, fresh.metadata.namespace, fresh.metadata.name)) throw conflict(def, fresh.metadata.name, 'already exists');
+    return withWarnings(respond(def, request, ctx, fresh, 201), warnings);
+  }
+  const stored = await ctx.store.create(def, fresh);
+  try {
+    await enqueue(ctx, def, stored, 'apply');
+  } catch (err) {
+    // Nothing half-created: an object whose synchronous Docker work failed is taken back.
+    await ctx.store.delete(def, stored.metadata.namespace, stored.metadata.name).catch(() => undefined);
+    throw err;
+  }
+  return withWarnings(respond(def, request, ctx, stored, 201), warnings);
 }
 
 /**
@@ -266,7 +330,15 @@ export function createHandler(def: ResourceDefinition): RouteHandler {
  * patch is applied to the latest version and never loses a concurrent change, as the apiserver's
  * GuaranteedUpdate does.
  */
-async function replace(def: ResourceDefinition, request: Request, ctx: Ctx, url: { namespace?: string; name: string }, next: (current: KObject) => Record<string, unknown>, warnings: string[]) {
+async function replace(
+  def: ResourceDefinition,
+  request: Request,
+  ctx: Ctx,
+  url: { namespace?: string; name: string },
+  next: (current: KObject) => Record<string, unknown>,
+  warnings: string[],
+  manage: (current: KObject, merged: KObject) => KObject,
+) {
   const merge = (current: KObject): KObject => {
     const obj = admit(def, request, next(current), { namespace: current.metadata.namespace, name: current.metadata.name }, current);
     if (obj.metadata.uid && obj.metadata.uid !== current.metadata.uid) {
@@ -285,7 +357,7 @@ async function replace(def: ResourceDefinition, request: Request, ctx: Ctx, url:
     };
     if (current.status !== undefined) merged.status = current.status;
     else delete merged.status;
-    return merged;
+    return manage(current, merged);
   };
   if (dryRun(request)) {
     const current = getExisting(ctx, def, url.namespace, url.name);
@@ -310,25 +382,50 @@ export function updateHandler(def: ResourceDefinition): RouteHandler {
     [resourcePaths(def).item],
     async (request, ctx) => {
       const { namespace, name } = requireItem(def, request);
+      const opts = writeOptions(request, 'update');
       const warnings: string[] = [];
-      const body = await decodeBody(request);
-      checkFields(def, request, body, warnings);
+      const { body, duplicates } = await decodeDocument(request);
+      checkFields(def, opts, body, duplicates, warnings);
       getWritable(ctx, def, namespace, name);
       const meta = (body.metadata ?? {}) as Record<string, unknown>;
       if (!meta.resourceVersion) {
         throw invalid(def, name, [{ reason: 'FieldValueInvalid', field: 'metadata.resourceVersion', message: 'Invalid value: 0x0: must be specified for an update' }]);
       }
-      return replace(def, request, ctx, { namespace, name }, () => body, warnings);
+      return replace(def, request, ctx, { namespace, name }, () => body, warnings, (current, merged) => track(def, ctx, opts.manager, current, merged));
     },
     { verb: 'update', resource: def.resource },
   );
 }
 
-const PATCH_TYPES = [
-  'application/json-patch+json',
-  'application/merge-patch+json',
-  'application/strategic-merge-patch+json',
-];
+const APPLY = 'application/apply-patch+yaml';
+const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', APPLY];
+
+/** A patch body: JSON (an object, or a list of operations for a JSON patch), YAML for an apply. */
+async function decodePatch(request: Request, type: string): Promise<{ patch: unknown; duplicates: string[] }> {
+  const text = await readBody(request);
+  if (!text.trim()) throw badRequest('the patch is empty');
+  const { value, duplicates } = parseText(text, type === APPLY ? 'YAML' : 'JSON');
+  if (type === APPLY && (!value || typeof value !== 'object' || Array.isArray(value))) throw badRequest('error decoding YAML: the apply patch must be an object');
+  return { patch: value, duplicates: type === 'application/json-patch+json' ? [] : duplicates };
+}
+
+/** The patched form of `current` for the three classic patch types. */
+function patched(def: ResourceDefinition, type: string, current: KObject, patch: unknown): Record<string, unknown> {
+  const copy = structuredClone(current) as unknown as Record<string, unknown>;
+  let next: unknown;
+  if (type === 'application/json-patch+json') next = jsonPatch(copy, patch);
+  else if (type === 'application/merge-patch+json') next = mergePatch(copy, patch);
+  else next = strategicMergePatch(copy, patch, schemaIndex(), def);
+  if (!next || typeof next !== 'object' || Array.isArray(next)) throw badRequest('the patch did not produce an object');
+  return next as Record<string, unknown>;
+}
+
+/** Only a resourceVersion the patch itself sets is a precondition. */
+function keepPrecondition(next: Record<string, unknown>, patch: unknown) {
+  const patchMeta = (Array.isArray(patch) ? {} : ((patch as Record<string, unknown>)?.metadata ?? {})) as Record<string, unknown>;
+  const meta = (next.metadata ?? {}) as KObject['metadata'];
+  if (!patchMeta.resourceVersion) delete meta.resourceVersion;
+}
 
 export function patchHandler(def: ResourceDefinition): RouteHandler {
   return route(
@@ -338,24 +435,33 @@ export function patchHandler(def: ResourceDefinition): RouteHandler {
       const { namespace, name } = requireItem(def, request);
       const type = mediaType(request);
       if (!PATCH_TYPES.includes(type)) throw unsupportedMediaType(type, PATCH_TYPES);
-      getWritable(ctx, def, namespace, name);
-      const patch = await decodePatch(request);
+      const opts = writeOptions(request, 'patch', type === APPLY);
+      const { patch, duplicates } = await decodePatch(request, type);
       const warnings: string[] = [];
-      // Only a resourceVersion the patch itself sets is a precondition.
-      const patchMeta = (Array.isArray(patch) ? {} : ((patch as Record<string, unknown>)?.metadata ?? {})) as Record<string, unknown>;
+      if (type === APPLY) {
+        const config = patch as Record<string, unknown>;
+        if (!ctx.store.get(def, namespace, name)) {
+          // An apply creates what does not exist yet.
+          checkFields(def, opts, config, duplicates, warnings);
+          const created = applyConfig(def, ctx, opts, undefined, config) as unknown as Record<string, unknown>;
+          return createObject(def, request, ctx, created, { namespace, name }, warnings, (obj) => obj);
+        }
+        getWritable(ctx, def, namespace, name);
+        checkFields(def, opts, config, duplicates, warnings);
+        return replace(def, request, ctx, { namespace, name }, (current) => {
+          const next = applyConfig(def, ctx, opts, current, config) as unknown as Record<string, unknown>;
+          keepPrecondition(next, config);
+          return next;
+        }, warnings, (_, merged) => merged);
+      }
+      getWritable(ctx, def, namespace, name);
       return replace(def, request, ctx, { namespace, name }, (current) => {
-        const copy = structuredClone(current) as unknown as Record<string, unknown>;
-        let next: unknown;
-        if (type === 'application/json-patch+json') next = jsonPatch(copy, patch);
-        else if (type === 'application/merge-patch+json') next = mergePatch(copy, patch);
-        else next = strategicMergePatch(copy, patch, schemaIndex(), def);
-        if (!next || typeof next !== 'object' || Array.isArray(next)) throw badRequest('the patch did not produce an object');
+        const next = patched(def, type, current, patch);
         warnings.length = 0;
-        checkFields(def, request, next, warnings);
-        const meta = ((next as KObject).metadata ?? {}) as KObject['metadata'];
-        if (!patchMeta.resourceVersion) delete meta.resourceVersion;
-        return next as Record<string, unknown>;
-      }, warnings);
+        checkFields(def, opts, next, duplicates, warnings, patch);
+        keepPrecondition(next, patch);
+        return next;
+      }, warnings, (current, merged) => track(def, ctx, opts.manager, current, merged));
     },
     { verb: 'patch', resource: def.resource },
   );
@@ -449,18 +555,22 @@ export function statusGetHandler(def: ResourceDefinition): RouteHandler {
 }
 
 /** Writes through `/status` change the status only; the rest of the object stays as stored. */
-async function writeStatus(def: ResourceDefinition, request: Request, ctx: Ctx, next: (current: KObject) => unknown) {
+async function writeStatus(def: ResourceDefinition, request: Request, ctx: Ctx, manager: string, next: (current: KObject) => unknown, applied = false) {
   const { namespace, name } = requireItem(def, request);
   getExisting(ctx, def, namespace, name);
-  const stored = await ctx.store.modify(def, namespace, name, (current) => {
+  const write = (current: KObject) => {
     const obj = next(current) as KObject;
     if (!obj || typeof obj !== 'object') throw badRequest('the request did not produce an object');
     const rv = obj.metadata?.resourceVersion;
-    const result = { ...current, status: obj.status, metadata: { ...current.metadata, resourceVersion: rv } } as KObject;
+    let result = { ...current, status: obj.status, metadata: { ...current.metadata, resourceVersion: rv } } as KObject;
     const causes = validateObject(def, result);
     if (causes.length) throw invalid(def, name, causes);
+    if (applied) result.metadata.managedFields = obj.metadata?.managedFields;
+    else result = track(def, ctx, manager, current, result, 'status');
     return result;
-  });
+  };
+  if (dryRun(request)) return respond(def, request, ctx, write(getExisting(ctx, def, namespace, name)));
+  const stored = await ctx.store.modify(def, namespace, name, write);
   return respond(def, request, ctx, stored);
 }
 
@@ -469,8 +579,9 @@ export function statusUpdateHandler(def: ResourceDefinition): RouteHandler {
     'PUT',
     [subresourcePath(def, 'status')],
     async (request, ctx) => {
+      const opts = writeOptions(request, 'update');
       const body = await decodeBody(request);
-      return writeStatus(def, request, ctx, () => body);
+      return writeStatus(def, request, ctx, opts.manager, () => body);
     },
     { verb: 'update', resource: def.resource, subresource: 'status' },
   );
@@ -483,13 +594,18 @@ export function statusPatchHandler(def: ResourceDefinition): RouteHandler {
     async (request, ctx) => {
       const type = mediaType(request);
       if (!PATCH_TYPES.includes(type)) throw unsupportedMediaType(type, PATCH_TYPES);
-      const patch = await decodePatch(request);
-      return writeStatus(def, request, ctx, (current) => {
-        const copy = structuredClone(current) as unknown as Record<string, unknown>;
-        const next =
-          type === 'application/json-patch+json' ? jsonPatch(copy, patch) : type === 'application/merge-patch+json' ? mergePatch(copy, patch) : strategicMergePatch(copy, patch, schemaIndex(), def);
-        const meta = ((next as KObject).metadata ?? {}) as KObject['metadata'];
-        if (!(patch as { metadata?: { resourceVersion?: string } })?.metadata?.resourceVersion) delete meta.resourceVersion;
+      const opts = writeOptions(request, 'patch', type === APPLY);
+      const { patch } = await decodePatch(request, type);
+      if (type === APPLY) {
+        return writeStatus(def, request, ctx, opts.manager, (current) => {
+          const next = applyConfig(def, ctx, opts, current, patch as Record<string, unknown>, 'status') as unknown as Record<string, unknown>;
+          keepPrecondition(next, patch);
+          return next;
+        }, true);
+      }
+      return writeStatus(def, request, ctx, opts.manager, (current) => {
+        const next = patched(def, type, current, patch);
+        keepPrecondition(next, patch);
         return next;
       });
     },

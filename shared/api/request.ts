@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import { decodeKubernetesProtobuf } from '../k8s/protobuf';
 import { badRequest, notAcceptable, tooLarge, unsupportedMediaType } from './status';
 
@@ -44,21 +44,106 @@ export function mediaType(request: Request): string {
   return (request.headers.get('content-type') ?? 'application/json').split(';')[0].trim().toLowerCase();
 }
 
+/** A decoded body and the fields it set twice (the apiserver's strict decoding reports those). */
+export interface Decoded {
+  body: Record<string, unknown>;
+  duplicates: string[];
+}
+
 /** Parses a JSON or YAML body into an object; anything else is a 400 or 415 the client can read. */
-export async function decodeBody(request: Request, accepted = ['application/json', 'application/yaml', PROTOBUF]): Promise<Record<string, unknown>> {
+export async function decodeDocument(request: Request, accepted = ['application/json', 'application/yaml', PROTOBUF]): Promise<Decoded> {
   const type = mediaType(request);
   if (!accepted.includes(type)) throw unsupportedMediaType(type);
-  if (type === PROTOBUF) return decodeKubernetesProtobuf(await readBytes(request));
+  if (type === PROTOBUF) return { body: decodeKubernetesProtobuf(await readBytes(request)), duplicates: [] };
   const text = await readBody(request);
   if (!text.trim()) throw badRequest('the request body is empty');
-  let value: unknown;
-  try {
-    value = type.endsWith('yaml') ? parseYaml(text) : JSON.parse(text);
-  } catch (err) {
-    throw badRequest(`the request body is not valid ${type.endsWith('yaml') ? 'YAML' : 'JSON'}: ${(err as Error).message.split('\n')[0]}`);
-  }
+  const { value, duplicates } = parseText(text, type.endsWith('yaml') ? 'YAML' : 'JSON');
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw badRequest('the request body must be a single object');
-  return dropNulls(value) as Record<string, unknown>;
+  return { body: dropNulls(value) as Record<string, unknown>, duplicates };
+}
+
+export async function decodeBody(request: Request, accepted?: string[]): Promise<Record<string, unknown>> {
+  return (await decodeDocument(request, accepted)).body;
+}
+
+/** JSON or YAML text to a value, noting keys set twice (the last one wins, as in Go). */
+export function parseText(text: string, format: 'JSON' | 'YAML'): { value: unknown; duplicates: string[] } {
+  try {
+    if (format === 'JSON') {
+      const value = JSON.parse(text);
+      return { value, duplicates: jsonDuplicates(text) };
+    }
+    const doc = parseDocument(text, { uniqueKeys: false });
+    if (doc.errors.length) throw doc.errors[0];
+    const duplicates: string[] = [];
+    visit(doc, {
+      Map(_, map, path) {
+        const seen = new Set<string>();
+        const prefix = yamlPath(path);
+        for (const pair of map.items) {
+          const key = String(isScalar(pair.key) ? pair.key.value : pair.key);
+          if (seen.has(key)) duplicates.push(prefix ? `${prefix}.${key}` : key);
+          seen.add(key);
+        }
+      },
+    });
+    return { value: doc.toJS(), duplicates };
+  } catch (err) {
+    throw badRequest(`the request body is not valid ${format}: ${(err as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** The dotted field path of a YAML node from its ancestors (pairs give names, sequences give indexes). */
+function yamlPath(path: readonly unknown[]): string {
+  let out = '';
+  for (let i = 0; i < path.length; i++) {
+    const node = path[i];
+    if (isPair(node)) out += `${out ? '.' : ''}${String(isScalar(node.key) ? node.key.value : node.key)}`;
+    else if (isSeq(node)) out += `[${node.items.indexOf(path[i + 1] as never)}]`;
+  }
+  return out;
+}
+
+/** Keys repeated within one JSON object, by dotted path; a scan of the already-valid text. */
+function jsonDuplicates(text: string): string[] {
+  const found: string[] = [];
+  const stack: Array<{ keys: Set<string> | null; path: string; index: number }> = [];
+  let pendingKey: string | undefined;
+  let i = 0;
+  const childPath = () => {
+    const top = stack[stack.length - 1];
+    if (!top) return '';
+    if (top.keys) return top.path ? `${top.path}.${pendingKey}` : pendingKey!;
+    return `${top.path}[${top.index}]`;
+  };
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      const str = JSON.parse(text.slice(i, j + 1)) as string;
+      i = j + 1;
+      while (/\s/.test(text[i] ?? '')) i++;
+      const top = stack[stack.length - 1];
+      if (text[i] === ':' && top?.keys) {
+        if (top.keys.has(str)) found.push(top.path ? `${top.path}.${str}` : str);
+        top.keys.add(str);
+        pendingKey = str;
+        i++;
+      }
+      continue;
+    }
+    if (c === '{' || c === '[') {
+      const path = childPath();
+      stack.push({ keys: c === '{' ? new Set() : null, path, index: 0 });
+    } else if (c === '}' || c === ']') stack.pop();
+    else if (c === ',') {
+      const top = stack[stack.length - 1];
+      if (top && !top.keys) top.index++;
+    }
+    i++;
+  }
+  return found;
 }
 
 /** A patch body is JSON: an object, or an array of operations for a JSON patch. */
