@@ -131,6 +131,14 @@ function checkFields(def: ResourceDefinition, opts: WriteOptions, obj: unknown, 
   throw new ApiError(422, 'Invalid', ` "" is invalid: patch: ${message}`, { causes: [{ reason: 'FieldValueInvalid', field: 'patch', message }] });
 }
 
+/** Unknown fields already failed the apply's typed conversion; keys given twice are left to report. */
+function checkApplyDuplicates(opts: WriteOptions, duplicates: string[], warnings: string[]) {
+  if (opts.validation === 'Ignore' || !duplicates.length) return;
+  const problems = duplicates.map((f) => `duplicate field "${f}"`);
+  if (opts.validation === 'Strict') throw badRequest(`error strict decoding YAML: ${problems.join(', ')}`);
+  if (!warnings.length) warnings.push(...problems);
+}
+
 /** Records who changed which fields (metadata.managedFields), as the apiserver's field manager does. */
 function track(def: ResourceDefinition, ctx: Ctx, manager: string, old: KObject | undefined, next: KObject, subresource?: string): KObject {
   const opts = { manager, operation: 'Update' as const, subresource, now: ctx.clock.now().toISOString(), apiVersion: def.apiVersion, index: schemaIndex(), def };
@@ -442,14 +450,14 @@ export function patchHandler(def: ResourceDefinition): RouteHandler {
         const config = patch as Record<string, unknown>;
         if (!ctx.store.get(def, namespace, name)) {
           // An apply creates what does not exist yet.
-          checkFields(def, opts, config, duplicates, warnings);
           const created = applyConfig(def, ctx, opts, undefined, config) as unknown as Record<string, unknown>;
+          checkApplyDuplicates(opts, duplicates, warnings);
           return createObject(def, request, ctx, created, { namespace, name }, warnings, (obj) => obj);
         }
         getWritable(ctx, def, namespace, name);
-        checkFields(def, opts, config, duplicates, warnings);
         return replace(def, request, ctx, { namespace, name }, (current) => {
           const next = applyConfig(def, ctx, opts, current, config) as unknown as Record<string, unknown>;
+          checkApplyDuplicates(opts, duplicates, warnings);
           keepPrecondition(next, config);
           return next;
         }, warnings, (_, merged) => merged);
