@@ -80,6 +80,10 @@ export const openApiV3Handler = (): RouteHandler =>
     if (!key) return jsonResponse(d.v3Root, 200, { 'cache-control': 'no-cache, private' });
     const entry = d.v3.get(key);
     if (!entry) throw noRoute();
+    const url = new URL(request.url);
+    const asked = url.searchParams.get('hash');
+    // A client holding an old hash is sent to the current document, as kube-openapi does.
+    if (asked && asked !== entry.hash) return new Response(null, { status: 301, headers: { location: `${url.pathname}?hash=${entry.hash}`, 'cache-control': 'no-cache, private' } });
     return cached(request, entry.doc, entry.hash);
   });
 

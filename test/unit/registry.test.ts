@@ -86,6 +86,9 @@ test('OpenAPI v3 has a schema with the group-version-kind of every kind, and fie
   assert.ok(patchOp.parameters.some((p: { name: string }) => p.name === 'fieldValidation'));
   const again = await openapiV3(req('GET', url, undefined, { 'if-none-match': res.headers.get('etag')! }), ctx);
   assert.is(again.status, 304);
+  const stale = await openapiV3(req('GET', '/openapi/v3/api/v1?hash=0123'), ctx);
+  assert.is(stale.status, 301);
+  assert.is(stale.headers.get('location'), url);
 });
 
 test('OpenAPI v2 refers only to definitions it has', async () => {
