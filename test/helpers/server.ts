@@ -38,7 +38,7 @@ export interface RunningServer {
 }
 
 /** Starts dist/bridge/main.js on a free port with its own data dir and instance label; waits for /healthz. */
-export async function startServer(opts: { dataPath?: string; port?: number; instance?: string; env?: Record<string, string> } = {}): Promise<RunningServer> {
+export async function startServer(opts: { dataPath?: string; port?: number; instance?: string; env?: Record<string, string>; pollMs?: number } = {}): Promise<RunningServer> {
   const dataPath = opts.dataPath ?? (await mkdtemp(join(tmpdir(), 'k2d-e2e-')));
   const port = opts.port ?? (await freePort());
   const instance = opts.instance ?? `e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
@@ -62,7 +62,7 @@ export async function startServer(opts: { dataPath?: string; port?: number; inst
     } catch {
       // not up yet
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, opts.pollMs ?? 100));
   }
   return {
     port,
