@@ -1,13 +1,25 @@
-import 'reflect-metadata';
-import { webcrypto } from 'node:crypto';
+import { webcrypto, X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+/** The certificate library costs ~15 MB and ~90 ms to load; only a start that issues a certificate needs it. */
+async function x509Library(): Promise<typeof X509> {
+  await import('reflect-metadata');
+  const mod = await import('@peculiar/x509');
+  // Bundled as CommonJS, the library arrives as the namespace's default export.
+  const x509 = ((mod as unknown as { default?: typeof X509 }).default ?? mod) as typeof X509;
+  x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+  return x509;
+}
+
+/** The names a certificate holds (Node's `DNS:a, IP Address:1.2.3.4` form). */
+function namesOf(certPem: string): string[] {
+  return (new X509Certificate(certPem).subjectAltName ?? '').split(', ').map((n) => n.slice(n.indexOf(':') + 1));
+}
 
 export interface TlsMaterial {
   caCert: string;
@@ -33,7 +45,7 @@ function sans(advertise: string): string[] {
   return [...new Set([advertise, '127.0.0.1', 'localhost', hostname(), 'host.docker.internal'])];
 }
 
-async function issueServerCert(ca: x509.X509Certificate, caKey: CryptoKey, advertise: string) {
+async function issueServerCert(x509: typeof X509, ca: X509.X509Certificate, caKey: CryptoKey, advertise: string) {
   const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.create({
@@ -49,7 +61,7 @@ async function issueServerCert(ca: x509.X509Certificate, caKey: CryptoKey, adver
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension(sans(advertise).map((v) => ({ type: (isIP(v) ? 'ip' : 'dns') as x509.GeneralNameType, value: v }))),
+      new x509.SubjectAlternativeNameExtension(sans(advertise).map((v) => ({ type: (isIP(v) ? 'ip' : 'dns') as X509.GeneralNameType, value: v }))),
     ],
   });
   return { cert: cert.toString('pem') + '\n', key: pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)) };
@@ -65,6 +77,14 @@ export async function ensureTls(dataPath: string, advertise: string): Promise<Tl
   const caKeyPath = join(dataPath, 'ca.key');
   const certPath = join(dataPath, 'server.crt');
   const keyPath = join(dataPath, 'server.key');
+  const have = [caCertPath, caKeyPath, certPath, keyPath].every((p) => existsSync(p));
+  if (have) {
+    const cert = await readFile(certPath, 'utf8');
+    if (sans(advertise).every((n) => namesOf(cert).includes(n))) {
+      return { caCert: await readFile(caCertPath, 'utf8'), cert, key: await readFile(keyPath, 'utf8') };
+    }
+  }
+  const x509 = await x509Library();
   let caCert: string;
   let caKey: CryptoKey;
   if (existsSync(caCertPath) && existsSync(caKeyPath)) {
@@ -90,13 +110,7 @@ export async function ensureTls(dataPath: string, advertise: string): Promise<Tl
     await writeFile(caKeyPath, pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)), { mode: 0o600 });
     await writeFile(caCertPath, caCert);
   }
-  const ca = new x509.X509Certificate(caCert);
-  if (existsSync(certPath) && existsSync(keyPath)) {
-    const cert = await readFile(certPath, 'utf8');
-    const names = new x509.X509Certificate(cert).getExtension(x509.SubjectAlternativeNameExtension)?.names.items.map((n) => n.value) ?? [];
-    if (sans(advertise).every((n) => names.includes(n))) return { caCert, cert, key: await readFile(keyPath, 'utf8') };
-  }
-  const issued = await issueServerCert(ca, caKey, advertise);
+  const issued = await issueServerCert(x509, new x509.X509Certificate(caCert), caKey, advertise);
   await writeFile(keyPath, issued.key, { mode: 0o600 });
   await chmod(keyPath, 0o600);
   await writeFile(certPath, issued.cert);
