@@ -68,6 +68,19 @@ const result = await esbuild.build({
   },
 });
 
+// The Service proxy runs alone in its own image: one self-contained file of Node built-ins.
+await esbuild.build({
+  absWorkingDir: root,
+  entryPoints: ['bridge/proxy.ts'],
+  outfile: 'dist/bridge/proxy.js',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+  external: [],
+});
+
 // A handler bundle, with every chunk it imports, must not contain the runtime or a Docker client.
 const outputs = result.metafile.outputs;
 const forbidden = (path) => path.startsWith('bridge/') || path.includes('node_modules/dockerode') || path === 'dockerode';

@@ -16,6 +16,10 @@ import type { BridgeEnv, Mapping } from './docker/mapping';
 import { namespaceMapping } from './docker/namespaces';
 import { nodeFromDockerInfo, upsertNode } from './docker/nodes';
 import { PodRuntime } from './docker/pods';
+import { ensureRuntimeImage } from './docker/runtime-image';
+import { ServiceRuntime, SERVICE_LABEL } from './docker/services';
+import { EndpointsController } from './controllers/endpoints';
+import { services } from '../shared/resources/services';
 import { ProbeManager } from './docker/probes';
 import { EventRecorder } from './events';
 import { Journal } from './journal';
@@ -49,6 +53,9 @@ export class Runtime {
   readonly events: EventRecorder;
   private docker?: Dockerode;
   private podRuntime?: PodRuntime;
+  private serviceRuntime?: ServiceRuntime;
+  private readonly endpoints: EndpointsController;
+  private runtimeImage?: Promise<string>;
   private probes?: ProbeManager;
   private eventStream?: NodeJS.ReadableStream;
   private stopped = false;
@@ -63,6 +70,9 @@ export class Runtime {
   ) {
     this.queue = new CreationQueue((op) => this.run(op), o.log, 8, journal);
     this.events = new EventRecorder(o.store, o.clock, o.log, o.nodeName);
+    // Endpoints follow pods and Services from the store alone: they stay right while Docker is away.
+    this.endpoints = new EndpointsController(o.store, o.log);
+    this.endpoints.start();
   }
 
   static async create(o: RuntimeOptions): Promise<Runtime> {
@@ -78,6 +88,7 @@ export class Runtime {
   private mapping(resource: string): Mapping | undefined {
     if (resource === 'namespaces') return namespaceMapping;
     if (resource === pods.resource) return this.podRuntime;
+    if (resource === services.resource) return this.serviceRuntime;
     return undefined;
   }
 
@@ -88,7 +99,10 @@ export class Runtime {
     const obj = this.o.store.get(def, op.namespace, op.name);
     if (!obj) return;
     if (op.action === 'delete' || obj.metadata.deletionTimestamp) await mapping.delete(obj, this.env());
-    else await mapping.apply(obj, this.env());
+    else {
+      await mapping.apply(obj, this.env());
+      if (op.resource === 'namespaces') await this.serviceRuntime?.namespaceAdded();
+    }
   }
 
   private async refreshNode(error?: string) {
@@ -114,6 +128,18 @@ export class Runtime {
         hostIP: this.o.hostIP,
         apiHost: this.o.apiHost,
         apiPort: this.o.apiPort,
+        instance: this.o.instance,
+      });
+      const proxyBundle = join(dirname(fileURLToPath(import.meta.url)), 'proxy.js');
+      const docker = this.docker;
+      this.runtimeImage = undefined;
+      this.serviceRuntime = new ServiceRuntime(env, {
+        image: () => (this.runtimeImage ??= ensureRuntimeImage(docker, proxyBundle).catch((err) => {
+          this.runtimeImage = undefined;
+          throw err;
+        })),
+        events: this.events,
+        hostIP: this.o.hostIP,
         instance: this.o.instance,
       });
       await this.refreshNode();
@@ -170,7 +196,9 @@ export class Runtime {
         return; // not an event line
       }
       const labels = event.Actor?.Attributes ?? {};
-      if (labels[INSTANCE] === this.o.instance) {
+      if (labels[INSTANCE] === this.o.instance && labels[SERVICE_LABEL]) {
+        void this.serviceRuntime?.onEvent(event).catch((err) => this.o.log.warn({ err: (err as Error).message }, 'docker event handling failed'));
+      } else if (labels[INSTANCE] === this.o.instance) {
         void this.podRuntime?.onEvent(event).catch((err) => this.o.log.warn({ err: (err as Error).message }, 'docker event handling failed'));
       } else if (!labels[MANAGED_BY] && ['create', 'start', 'die', 'destroy', 'rename', 'pause', 'unpause'].includes(event.Action)) this.syncExternalSoon();
     });
@@ -201,6 +229,7 @@ export class Runtime {
     clearInterval(this.pruner);
     clearTimeout(this.externalTimer);
     this.queue.stop();
+    this.endpoints.stop();
     this.probes?.stop();
     (this.eventStream as unknown as { destroy?: () => void })?.destroy?.();
     await this.journal.close();

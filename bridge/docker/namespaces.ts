@@ -40,8 +40,11 @@ export const namespaceMapping: Mapping = {
           if (!isNotFound(err)) throw err;
         });
     }
-    await env.docker
-      .getNetwork(networkName(namespace))
+    // Other namespaces' Service proxies are attached too (for the qualified names): they leave first.
+    const network = env.docker.getNetwork(networkName(namespace));
+    const attached = await network.inspect().then((n: { Containers?: Record<string, unknown> }) => Object.keys(n.Containers ?? {}), () => []);
+    for (const id of attached) await network.disconnect({ Container: id, Force: true }).catch(() => undefined);
+    await network
       .remove()
       .catch((err) => {
         if (!isNotFound(err)) throw err;

@@ -216,6 +216,15 @@ function admit(def: ResourceDefinition, request: Request, body: Record<string, u
   return obj;
 }
 
+/** The kind's unique values (ClusterIPs, node ports), taken among all its other objects. */
+function allocate(def: ResourceDefinition, ctx: Ctx, obj: KObject, old?: KObject): KObject {
+  if (!def.allocate) return obj;
+  const copy = structuredClone(obj);
+  const others = ctx.store.list(def).filter((o) => o.metadata.uid !== old?.metadata.uid && !(o.metadata.namespace === copy.metadata.namespace && o.metadata.name === copy.metadata.name));
+  def.allocate(copy, others, old);
+  return copy;
+}
+
 async function enqueue(ctx: Ctx, def: ResourceDefinition, obj: KObject, action: 'apply' | 'delete') {
   if (!def.priority) return;
   await ctx.queue.submit({ resource: def.resource, namespace: obj.metadata.namespace, name: obj.metadata.name, action }, def.priority);
@@ -319,9 +328,9 @@ async function createObject(def: ResourceDefinition, request: Request, ctx: Ctx,
   fresh = manage(fresh);
   if (dryRun(request)) {
     if (ctx.store.get(def, fresh.metadata.namespace, fresh.metadata.name)) throw conflict(def, fresh.metadata.name, 'already exists');
-    return withWarnings(respond(def, request, ctx, fresh, 201), warnings);
+    return withWarnings(respond(def, request, ctx, allocate(def, ctx, fresh), 201), warnings);
   }
-  const stored = await ctx.store.create(def, fresh);
+  const stored = await ctx.store.create(def, fresh, (obj) => allocate(def, ctx, obj));
   try {
     await enqueue(ctx, def, stored, 'apply');
   } catch (err) {
@@ -365,7 +374,7 @@ async function replace(
     };
     if (current.status !== undefined) merged.status = current.status;
     else delete merged.status;
-    return manage(current, merged);
+    return manage(current, allocate(def, ctx, merged, current));
   };
   if (dryRun(request)) {
     const current = getExisting(ctx, def, url.namespace, url.name);

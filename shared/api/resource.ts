@@ -56,6 +56,12 @@ export interface ResourceSpec<T extends KObject> {
   subresources?: Array<'status' | 'log' | 'scale'>;
   /** Extra field selectors beyond metadata.name/metadata.namespace. */
   fieldSelectors?: Record<string, (obj: T) => string | undefined>;
+  /**
+   * Takes what must be unique among all objects of the kind (a Service's ClusterIP and node ports) on
+   * create and update. Runs inside the store's write section; `others` are the kind's other objects.
+   * Throws an ApiError (422/409) when a requested value is taken or invalid.
+   */
+  allocate?: (obj: T, others: T[], old?: T) => void;
   /** Fills server-side defaults on create (status, finalizers...). */
   prepareForCreate?: (obj: T, hook: HookContext) => void;
   validate?: (obj: T, old?: T) => StatusCause[];
@@ -67,7 +73,8 @@ export interface ResourceSpec<T extends KObject> {
   prepareForDelete?: (obj: T, now: Date, options: DeleteOptions) => T;
 }
 
-export interface ResourceDefinition<T extends KObject = KObject> extends Required<Omit<ResourceSpec<T>, 'validate' | 'prepareForCreate' | 'priority' | 'validateDelete' | 'prepareForDelete' | 'readOnly'>> {
+export interface ResourceDefinition<T extends KObject = KObject> extends Required<Omit<ResourceSpec<T>, 'validate' | 'prepareForCreate' | 'priority' | 'validateDelete' | 'prepareForDelete' | 'readOnly' | 'allocate'>> {
+  allocate?: ResourceSpec<T>['allocate'];
   readOnly?: ResourceSpec<T>['readOnly'];
   validate?: ResourceSpec<T>['validate'];
   validateDelete?: ResourceSpec<T>['validateDelete'];

@@ -1,11 +1,13 @@
 import type { ResourceDefinition } from '../api/resource';
+import { endpointSlices, endpoints } from './endpoints';
 import { events } from './events';
 import { namespaces } from './namespaces';
 import { nodes } from './nodes';
 import { pods } from './pods';
+import { services } from './services';
 
 /** Every kind the server serves; routes, discovery, OpenAPI and tables are all derived from this list. */
-export const registry: ResourceDefinition[] = [namespaces, nodes, pods, events];
+export const registry: ResourceDefinition[] = [namespaces, nodes, pods, events, services, endpoints, endpointSlices];
 
 export function findResource(resource: string): ResourceDefinition | undefined {
   return registry.find((d) => d.resource === resource);

@@ -102,10 +102,15 @@ export class ObjectStore {
     return this.byResource.get(def.resource)?.size ?? 0;
   }
 
-  create(def: Def, obj: KObject): Promise<KObject> {
+  /**
+   * Stores a new object. `prepare` runs inside the write section, so what it takes from the other
+   * objects (a ClusterIP, a node port) cannot be taken by a concurrent write.
+   */
+  create(def: Def, input: KObject, prepare?: (obj: KObject) => KObject): Promise<KObject> {
     return this.serialize(async () => {
-      const { namespace, name } = obj.metadata;
+      const { namespace, name } = input.metadata;
       if (this.get(def, namespace, name)) throw alreadyExists(def, name);
+      const obj = prepare ? prepare(input) : input;
       const now = rfc3339(this.opts.clock.now());
       const rv = this.rv + 1;
       const stored: KObject = {

@@ -1,0 +1,4 @@
+import { patchHandler } from '../../../../shared/api/handlers';
+import { endpoints } from '../../../../shared/resources/endpoints';
+
+export default patchHandler(endpoints);

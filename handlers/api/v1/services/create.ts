@@ -1,0 +1,4 @@
+import { createHandler } from '../../../../shared/api/handlers';
+import { services } from '../../../../shared/resources/services';
+
+export default createHandler(services);

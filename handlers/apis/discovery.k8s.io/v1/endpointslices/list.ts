@@ -1,0 +1,4 @@
+import { listHandler } from '../../../../../shared/api/handlers';
+import { endpointSlices } from '../../../../../shared/resources/endpoints';
+
+export default listHandler(endpointSlices);
