@@ -129,6 +129,7 @@ export class Runtime {
         apiHost: this.o.apiHost,
         apiPort: this.o.apiPort,
         instance: this.o.instance,
+        aliases: (pod) => this.serviceRuntime?.headlessAliases(pod) ?? [],
       });
       const proxyBundle = join(dirname(fileURLToPath(import.meta.url)), 'proxy.js');
       const docker = this.docker;
@@ -141,6 +142,7 @@ export class Runtime {
         events: this.events,
         hostIP: this.o.hostIP,
         instance: this.o.instance,
+        refreshPod: (pod) => this.podRuntime?.scheduleRefresh(pod.metadata.uid!),
       });
       await this.refreshNode();
       await this.watchDockerEvents();

@@ -27,6 +27,8 @@ export interface PodContext {
   volumes: Record<string, { type: 'volume' | 'bind'; source: string; readOnly?: boolean; hostPath?: string }>;
   /** The value of `status.podIP` for fieldRefs, when the runtime assigned the address itself. */
   podIP?: string;
+  /** Extra DNS names of the pod on its namespace network (headless Services that select it). */
+  aliases?: string[];
   /** ConfigMap/Secret values for env, or undefined when missing (the kubelet's CreateContainerConfigError). */
   lookup?: (kind: 'ConfigMap' | 'Secret', name: string, key?: string) => Record<string, string> | string | undefined;
 }
@@ -196,7 +198,9 @@ export function containerConfig(pod: KObject, container: Json, index: number, ct
   if (init || ownsNetwork) {
     config.Hostname = spec.hostname ?? pod.metadata.name;
     if (spec.subdomain) config.Domainname = `${spec.subdomain}.${pod.metadata.namespace}.svc.cluster.local`;
-    config.NetworkingConfig = { EndpointsConfig: { [ctx.network]: ctx.podIP && ownsNetwork ? { IPAMConfig: { IPv4Address: ctx.podIP } } : {} } };
+    const endpoint: Dockerode.EndpointSettings = ctx.podIP && ownsNetwork ? { IPAMConfig: { IPv4Address: ctx.podIP } } : {};
+    if (ownsNetwork && ctx.aliases?.length) endpoint.Aliases = ctx.aliases;
+    config.NetworkingConfig = { EndpointsConfig: { [ctx.network]: endpoint } };
   }
   return config;
 }

@@ -26,6 +26,8 @@ export interface PodRuntimeOptions {
   apiPort: number;
   instance: string;
   lookup?: PodContext['lookup'];
+  /** The pod's names from headless Services. */
+  aliases?: (pod: KObject) => string[];
 }
 
 /** What the runtime knows of a pod beyond Docker's view; lost on restart and rebuilt from Docker. */
@@ -105,6 +107,7 @@ export class PodRuntime implements Mapping {
       volumes,
       podIP,
       lookup: this.opts.lookup,
+      aliases: this.opts.aliases?.(pod),
     };
   }
 

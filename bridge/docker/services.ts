@@ -4,11 +4,13 @@ import type Dockerode from 'dockerode';
 import type { KObject } from '../../shared/k8s/meta';
 import { endpoints } from '../../shared/resources/endpoints';
 import { namespaces } from '../../shared/resources/namespaces';
+import { pods } from '../../shared/resources/pods';
 import { isHeadless, services, type Service } from '../../shared/resources/services';
 import type { EventRecorder } from '../events';
 import { INSTANCE, isNotFound, NAMESPACE_LABEL } from './client';
 import type { BridgeEnv, Mapping } from './mapping';
 import { networkName } from './namespaces';
+import { containerName } from './pod-spec';
 import { PROXY_PATH } from './runtime-image';
 
 type Json = any;
@@ -44,6 +46,8 @@ export interface ServiceRuntimeOptions {
   /** The host's address, reported as a LoadBalancer's ingress IP. */
   hostIP: string;
   instance: string;
+  /** Asks for a pod's status to be read again from Docker (its address may have changed). */
+  refreshPod?: (pod: KObject) => void;
 }
 
 /**
@@ -81,8 +85,55 @@ export class ServiceRuntime implements Mapping {
     }
   }
 
+  /**
+   * A headless Service's names resolve to its pods: Docker's DNS answers an alias with every container
+   * carrying it. A pod's own `hostname.subdomain` name comes with it, as cluster DNS gives it.
+   */
+  headlessAliases(pod: KObject): string[] {
+    const out: string[] = [];
+    const spec = (pod as Json).spec ?? {};
+    for (const svc of this.env.store.list(services, pod.metadata.namespace) as Service[]) {
+      if (!isHeadless(svc) || svc.metadata.deletionTimestamp) continue;
+      const selector = (svc.spec?.selector ?? {}) as Record<string, string>;
+      if (!Object.keys(selector).length || !Object.entries(selector).every(([k, v]) => pod.metadata.labels?.[k] === v)) continue;
+      out.push(...aliases(svc, true));
+      if (spec.subdomain === svc.metadata.name) {
+        const host = spec.hostname ?? pod.metadata.name;
+        out.push(`${host}.${svc.metadata.name}`, `${host}.${svc.metadata.name}.${svc.metadata.namespace}.svc.cluster.local`);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Pods made before a headless Service (or whose Services changed) get their names by leaving and
+   * rejoining the network with the same address; their containers are not touched.
+   */
+  private async syncHeadless(namespace: string) {
+    const net = networkName(namespace);
+    for (const pod of this.env.store.list(pods, namespace)) {
+      if (pod.metadata.deletionTimestamp) continue;
+      const first = ((pod as Json).spec?.containers ?? [])[0]?.name;
+      const owner = first ? await this.env.docker.getContainer(containerName(pod, first, 0)).inspect().catch(() => undefined) : undefined;
+      const endpoint = owner?.State.Running ? owner.NetworkSettings?.Networks?.[net] : undefined;
+      if (!owner || !endpoint) continue;
+      const want = this.headlessAliases(pod);
+      const have = (endpoint.Aliases ?? []) as string[];
+      const stale = have.filter((a) => a.endsWith('.svc.cluster.local') && !want.includes(a));
+      if (want.every((a) => have.includes(a)) && !stale.length) continue;
+      const network = this.env.docker.getNetwork(net);
+      await network.disconnect({ Container: owner.Id, Force: true });
+      await network.connect({ Container: owner.Id, EndpointConfig: { Aliases: want, IPAMConfig: { IPv4Address: endpoint.IPAddress } } }).catch(async () => {
+        // An address that cannot be kept (Docker refuses fixed addresses on some networks): take any.
+        await network.connect({ Container: owner.Id, EndpointConfig: { Aliases: want } });
+      });
+      this.opts.refreshPod?.(pod);
+    }
+  }
+
   async apply(obj: KObject): Promise<void> {
     const svc = obj as Service;
+    if (isHeadless(svc)) await this.syncHeadless(svc.metadata.namespace!);
     if (!this.proxied(svc)) {
       await this.removeProxy(svc);
       if (svc.spec?.type === 'ExternalName') {
@@ -224,5 +275,6 @@ export class ServiceRuntime implements Mapping {
   async delete(svc: KObject): Promise<void> {
     await this.removeProxy(svc);
     if (this.env.store.get(services, svc.metadata.namespace, svc.metadata.name)) await this.env.store.delete(services, svc.metadata.namespace, svc.metadata.name).catch(() => undefined);
+    if (isHeadless(svc as Service)) await this.syncHeadless(svc.metadata.namespace!);
   }
 }
