@@ -190,7 +190,10 @@ export class Runtime {
   private async watchDockerEvents() {
     const stream = (await this.docker!.getEvents({ filters: { type: ['container'] } })) as unknown as NodeJS.ReadableStream;
     this.eventStream = stream;
-    createInterface({ input: stream as NodeJS.ReadableStream }).on('line', (line) => {
+    const lines = createInterface({ input: stream as NodeJS.ReadableStream });
+    // readline re-emits the stream's errors; a cut connection is handled below, not a crash.
+    lines.on('error', () => undefined);
+    lines.on('line', (line) => {
       let event: { Action: string; id: string; Actor: { Attributes: Record<string, string> } };
       try {
         event = JSON.parse(line);
@@ -204,12 +207,16 @@ export class Runtime {
         void this.podRuntime?.onEvent(event).catch((err) => this.o.log.warn({ err: (err as Error).message }, 'docker event handling failed'));
       } else if (!labels[MANAGED_BY] && ['create', 'start', 'die', 'destroy', 'rename', 'pause', 'unpause'].includes(event.Action)) this.syncExternalSoon();
     });
-    stream.on('end', () => {
+    // A cut connection may end the stream, close it or fail it: any of them means reconnecting, once.
+    const lost = () => {
       if (this.stopped || this.eventStream !== stream) return;
+      this.eventStream = undefined;
       this.o.log.warn('the Docker event stream ended; reconnecting');
       void this.start();
-    });
-    stream.on('error', () => undefined);
+    };
+    stream.on('end', lost);
+    stream.on('close', lost);
+    stream.on('error', lost);
   }
 
   /** The Docker view handlers get in ctx. */

@@ -23,7 +23,7 @@ class Agent {
 
   constructor(pid: number, agentPath: string) {
     this.child = spawn('nsenter', ['--target', String(pid), '--net', '--', process.execPath, agentPath], { stdio: 'pipe' });
-    createInterface({ input: this.child.stdout }).on('line', (line) => {
+    createInterface({ input: this.child.stdout }).on('error', () => undefined).on('line', (line) => {
       const { id, ...result } = JSON.parse(line);
       this.waiting.get(id)?.(result);
       this.waiting.delete(id);
