@@ -58,11 +58,14 @@ function setTargets(line: string) {
 /** The next target for a port, round-robin; `skip` are the ones that just refused us. */
 function choose(port: ServicePort, skip: Set<string>): Target | undefined {
   const key = keyOf(port.name, port.protocol);
-  const list = (targets.get(key) ?? []).filter((t) => !skip.has(`${t.ip}:${t.port}`));
-  if (!list.length) return undefined;
-  const i = (cursor.get(key) ?? 0) % list.length;
-  cursor.set(key, i + 1);
-  return list[i];
+  const list = targets.get(key) ?? [];
+  for (let tries = 0; tries < list.length; tries++) {
+    const n = cursor.get(key) ?? 0;
+    cursor.set(key, n + 1);
+    const target = list[n % list.length];
+    if (!skip.has(`${target.ip}:${target.port}`)) return target;
+  }
+  return undefined;
 }
 
 function serveTcp(port: ServicePort) {
