@@ -19,6 +19,8 @@ import { PodRuntime } from './docker/pods';
 import { ensureRuntimeImage } from './docker/runtime-image';
 import { ServiceRuntime, SERVICE_LABEL } from './docker/services';
 import { EndpointsController } from './controllers/endpoints';
+import { GarbageCollector } from './controllers/garbage-collector';
+import { WorkloadController } from './controllers/workloads';
 import { services } from '../shared/resources/services';
 import { ProbeManager } from './docker/probes';
 import { EventRecorder } from './events';
@@ -55,6 +57,8 @@ export class Runtime {
   private podRuntime?: PodRuntime;
   private serviceRuntime?: ServiceRuntime;
   private readonly endpoints: EndpointsController;
+  private readonly workloads: WorkloadController;
+  private readonly collector: GarbageCollector;
   private runtimeImage?: Promise<string>;
   private probes?: ProbeManager;
   private eventStream?: NodeJS.ReadableStream;
@@ -73,6 +77,11 @@ export class Runtime {
     // Endpoints follow pods and Services from the store alone: they stay right while Docker is away.
     this.endpoints = new EndpointsController(o.store, o.log);
     this.endpoints.start();
+    const submit = (op: Operation, priority: 'high' | 'medium' | 'low') => this.queue.submit(op, priority);
+    this.workloads = new WorkloadController({ store: o.store, clock: o.clock, log: o.log, nodeName: o.nodeName, submit });
+    this.workloads.start();
+    this.collector = new GarbageCollector({ store: o.store, clock: o.clock, log: o.log, submit });
+    this.collector.start();
   }
 
   static async create(o: RuntimeOptions): Promise<Runtime> {
@@ -101,7 +110,8 @@ export class Runtime {
     if (op.action === 'delete' || obj.metadata.deletionTimestamp) await mapping.delete(obj, this.env());
     else {
       await mapping.apply(obj, this.env());
-      if (op.resource === 'namespaces') await this.serviceRuntime?.namespaceAdded();
+      // Service proxies join the new network; a proxy that cannot must not fail the namespace.
+      if (op.resource === 'namespaces') await this.serviceRuntime?.namespaceAdded().catch((err) => this.o.log.warn({ err: (err as Error).message }, 'service proxies could not join a new namespace network'));
     }
   }
 
@@ -239,6 +249,8 @@ export class Runtime {
     clearTimeout(this.externalTimer);
     this.queue.stop();
     this.endpoints.stop();
+    this.workloads.stop();
+    this.collector.stop();
     this.probes?.stop();
     (this.eventStream as unknown as { destroy?: () => void })?.destroy?.();
     await this.journal.close();

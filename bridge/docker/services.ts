@@ -222,7 +222,10 @@ export class ServiceRuntime implements Mapping {
 
   /** A new namespace: every proxy joins its network with the qualified names. */
   async namespaceAdded(): Promise<void> {
-    for (const svc of this.env.store.list(services) as Service[]) if (this.proxied(svc)) await this.joinNetworks(svc);
+    for (const svc of this.env.store.list(services) as Service[]) {
+      if (!this.proxied(svc)) continue;
+      await this.joinNetworks(svc).catch((err) => this.env.log.warn({ err: (err as Error).message, service: svc.metadata.name }, 'a service proxy could not join a namespace network'));
+    }
   }
 
   /** Writes the Service's current targets to its proxy's stdin, attaching first when needed. */

@@ -27,13 +27,17 @@ export function apiResourceList(defs: ResourceDefinition[], groupVersion: string
         ...(def.shortNames.length ? { shortNames: def.shortNames } : {}),
         ...(def.categories.length ? { categories: def.categories } : {}),
       },
-      ...def.subresources.map((sub) => ({
-        name: `${def.plural}/${sub}`,
-        singularName: '',
-        namespaced: def.namespaced,
-        kind: def.kind,
-        verbs: ['get', 'patch', 'update'],
-      })),
+      ...def.subresources.map((sub) => {
+        const info = subresourceInfo(def, sub);
+        return {
+          name: `${def.plural}/${sub}`,
+          singularName: '',
+          namespaced: def.namespaced,
+          ...(info.group !== def.group || info.version !== def.version ? { group: info.group, version: info.version } : {}),
+          kind: info.kind,
+          verbs: info.verbs,
+        };
+      }),
     ]);
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion, resources };
 }
@@ -90,11 +94,10 @@ export function aggregatedDiscovery(defs: ResourceDefinition[], core: boolean, a
           ...(def.categories.length ? { categories: def.categories } : {}),
           ...(def.subresources.length
             ? {
-                subresources: def.subresources.map((sub) => ({
-                  subresource: sub,
-                  responseKind: { group: def.group, version: def.version, kind: def.kind },
-                  verbs: ['get', 'patch', 'update'],
-                })),
+                subresources: def.subresources.map((sub) => {
+                  const info = subresourceInfo(def, sub);
+                  return { subresource: sub, responseKind: { group: info.group, version: info.version, kind: info.kind }, verbs: info.verbs };
+                }),
               }
             : {}),
         })),
@@ -113,4 +116,11 @@ export function aggregatedVersion(accept: string | null): string | undefined {
     }
   }
   return undefined;
+}
+
+/** What a subresource serves: `/scale` is an autoscaling/v1 Scale, `/log` is read-only, `/status` the kind. */
+export function subresourceInfo(def: ResourceDefinition, sub: string): { group: string; version: string; kind: string; verbs: string[] } {
+  if (sub === 'scale') return { group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] };
+  if (sub === 'log') return { group: def.group, version: def.version, kind: def.kind, verbs: ['get'] };
+  return { group: def.group, version: def.version, kind: def.kind, verbs: ['get', 'patch', 'update'] };
 }

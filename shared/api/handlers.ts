@@ -1,11 +1,13 @@
 import type { Ctx } from '../ctx';
 import type { KObject } from '../k8s/meta';
+import { rfc3339 } from '../k8s/time';
 import { apply, updateManagedFields } from '../k8s/apply';
 import { jsonPatch, mergePatch } from '../k8s/patch';
 import { strategicMergePatch } from '../k8s/strategic-merge';
 import { namespaces } from '../resources/namespaces';
 import { registry } from '../resources/index';
-import { dryRun, decodeBody, decodeDocument, mediaType, parseText, readBody, rendering } from './request';
+import { selectorString } from '../resources/workloads';
+import { dryRun, decodeBody, decodeDocument, dropNulls, mediaType, parseText, readBody, rendering } from './request';
 import { resourcePaths, type DeleteOptions, type ResourceDefinition, type Verb } from './resource';
 import { SchemaIndex } from './schema';
 import { parseFieldSelector, parseLabelSelector } from './selectors';
@@ -211,6 +213,7 @@ function admit(def: ResourceDefinition, request: Request, body: Record<string, u
   if (!metadata.name) {
     throw invalid(def, '', [{ reason: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' }]);
   }
+  def.defaults?.(obj);
   const causes = validateObject(def, obj, old);
   if (causes.length) throw invalid(def, metadata.name, causes);
   return obj;
@@ -389,6 +392,11 @@ async function replace(
     before = current.metadata.generation;
     return merge(current);
   });
+  // The last finalizer of an object being deleted was just removed: it goes now.
+  if (!def.priority && stored.metadata.deletionTimestamp && !stored.metadata.finalizers?.length) {
+    await ctx.store.delete(def, stored.metadata.namespace, stored.metadata.name).catch(() => undefined);
+    return withWarnings(respond(def, request, ctx, stored), warnings);
+  }
   if (stored.metadata.generation !== before) await enqueue(ctx, def, stored, 'apply');
   return withWarnings(respond(def, request, ctx, stored), warnings);
 }
@@ -434,7 +442,9 @@ function patched(def: ResourceDefinition, type: string, current: KObject, patch:
   else if (type === 'application/merge-patch+json') next = mergePatch(copy, patch);
   else next = strategicMergePatch(copy, patch, schemaIndex(), def);
   if (!next || typeof next !== 'object' || Array.isArray(next)) throw badRequest('the patch did not produce an object');
-  return next as Record<string, unknown>;
+  // As after decoding a body: a null left in the result (a JSON patch value, a merge of null into a
+  // list item) means "not set" to Go's decoder.
+  return dropNulls(next) as Record<string, unknown>;
 }
 
 /** Only a resourceVersion the patch itself sets is a precondition. */
@@ -494,10 +504,26 @@ async function deleteOne(def: ResourceDefinition, request: Request, ctx: Ctx, ol
   }
   getWritable(ctx, def, old.metadata.namespace, old.metadata.name);
   def.validateDelete?.(old);
+  const policy = options.propagationPolicy ?? (options.orphanDependents === true ? 'Orphan' : undefined);
+  if (policy !== undefined && !['Orphan', 'Background', 'Foreground'].includes(policy)) {
+    throw invalid({ kind: 'DeleteOptions', group: 'meta.k8s.io', plural: '' }, '', [
+      { reason: 'FieldValueNotSupported', field: 'propagationPolicy', message: `Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan", "nil"` },
+    ]);
+  }
   if (dryRun(request)) return old;
   if (!def.priority) {
-    await ctx.store.delete(def, old.metadata.namespace, old.metadata.name);
-    return undefined;
+    // Foreground and Orphan deletes are finalizers the garbage collector works off; any finalizer keeps
+    // the object, marked for deletion, until it is removed.
+    const add = policy === 'Foreground' ? 'foregroundDeletion' : policy === 'Orphan' ? 'orphan' : undefined;
+    const finalizers = [...new Set([...(old.metadata.finalizers ?? []), ...(add ? [add] : [])])];
+    if (!finalizers.length) {
+      await ctx.store.delete(def, old.metadata.namespace, old.metadata.name);
+      return undefined;
+    }
+    return ctx.store.modify(def, old.metadata.namespace, old.metadata.name, (current) => ({
+      ...current,
+      metadata: { ...current.metadata, finalizers, deletionTimestamp: current.metadata.deletionTimestamp ?? rfc3339(ctx.clock.now()), deletionGracePeriodSeconds: 0 },
+    }));
   }
   // Objects with Docker state are deleted gracefully: marked, then removed by the runtime once Docker is clean.
   // A second delete with a shorter grace period shortens it, as `kubectl delete --grace-period=0 --force` needs.
@@ -627,5 +653,86 @@ export function statusPatchHandler(def: ResourceDefinition): RouteHandler {
       });
     },
     { verb: 'patch', resource: def.resource, subresource: 'status' },
+  );
+}
+
+/** A workload seen through `/scale`: an autoscaling/v1 Scale, as `kubectl scale` and autoscalers use it. */
+function toScale(obj: KObject): Record<string, unknown> {
+  const o = obj as KObject & { spec?: { replicas?: number; selector?: unknown }; status?: { replicas?: number } };
+  const { name, namespace, uid, resourceVersion, creationTimestamp } = obj.metadata;
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: { name, namespace, uid, resourceVersion, creationTimestamp },
+    spec: { replicas: o.spec?.replicas ?? 0 },
+    status: { replicas: o.status?.replicas ?? 0, selector: selectorString(o.spec?.selector) },
+  };
+}
+
+const SCALE_KIND = { kind: 'Scale', group: 'autoscaling', plural: 'scale' };
+
+/** Writes through `/scale` change spec.replicas only; a resourceVersion in the Scale is a precondition. */
+async function writeScale(def: ResourceDefinition, request: Request, ctx: Ctx, manager: string, next: (scale: Record<string, unknown>) => unknown) {
+  const { namespace, name } = requireItem(def, request);
+  getWritable(ctx, def, namespace, name);
+  const write = (current: KObject) => {
+    const scale = next(toScale(current)) as { metadata?: { resourceVersion?: string }; spec?: { replicas?: unknown } };
+    const replicas = scale?.spec?.replicas;
+    if (replicas === undefined || !Number.isInteger(replicas) || (replicas as number) < 0) {
+      throw invalid(SCALE_KIND, name, [{ reason: 'FieldValueInvalid', field: 'spec.replicas', message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0` }]);
+    }
+    const spec = { ...((current as { spec?: object }).spec ?? {}), replicas };
+    const updated = { ...current, spec, metadata: { ...current.metadata, resourceVersion: scale.metadata?.resourceVersion } } as KObject;
+    return track(def, ctx, manager, current, updated, 'scale');
+  };
+  if (dryRun(request)) return jsonResponse(toScale(write(getExisting(ctx, def, namespace, name))));
+  const stored = await ctx.store.modify(def, namespace, name, write);
+  return jsonResponse(toScale(stored));
+}
+
+export function scaleGetHandler(def: ResourceDefinition): RouteHandler {
+  return route(
+    'GET',
+    [subresourcePath(def, 'scale')],
+    async (request, ctx) => {
+      const { namespace, name } = requireItem(def, request);
+      return jsonResponse(toScale(getExisting(ctx, def, namespace, name)));
+    },
+    { verb: 'get', resource: def.resource, subresource: 'scale' },
+  );
+}
+
+export function scaleUpdateHandler(def: ResourceDefinition): RouteHandler {
+  return route(
+    'PUT',
+    [subresourcePath(def, 'scale')],
+    async (request, ctx) => {
+      const opts = writeOptions(request, 'update');
+      const body = await decodeBody(request);
+      return writeScale(def, request, ctx, opts.manager, () => body);
+    },
+    { verb: 'update', resource: def.resource, subresource: 'scale' },
+  );
+}
+
+export function scalePatchHandler(def: ResourceDefinition): RouteHandler {
+  return route(
+    'PATCH',
+    [subresourcePath(def, 'scale')],
+    async (request, ctx) => {
+      const type = mediaType(request);
+      const accepted = PATCH_TYPES.filter((t) => t !== APPLY);
+      if (!accepted.includes(type)) throw unsupportedMediaType(type, accepted);
+      const opts = writeOptions(request, 'patch');
+      const { patch } = await decodePatch(request, type);
+      return writeScale(def, request, ctx, opts.manager, (scale) => {
+        const copy = structuredClone(scale);
+        // A Scale has no merge keys: a strategic merge patch is a merge patch here.
+        const next = type === 'application/json-patch+json' ? jsonPatch(copy, patch) : mergePatch(copy, patch);
+        keepPrecondition(next as Record<string, unknown>, patch);
+        return next;
+      });
+    },
+    { verb: 'patch', resource: def.resource, subresource: 'scale' },
   );
 }

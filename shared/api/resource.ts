@@ -31,6 +31,7 @@ export interface HookContext {
 export interface DeleteOptions {
   gracePeriodSeconds?: number;
   propagationPolicy?: string;
+  orphanDependents?: boolean;
   preconditions?: { uid?: string; resourceVersion?: string };
   [field: string]: unknown;
 }
@@ -62,7 +63,9 @@ export interface ResourceSpec<T extends KObject> {
    * Throws an ApiError (422/409) when a requested value is taken or invalid.
    */
   allocate?: (obj: T, others: T[], old?: T) => void;
-  /** Fills server-side defaults on create (status, finalizers...). */
+  /** The apiserver's defaulting: runs on every create and update, before validation. */
+  defaults?: (obj: T) => void;
+  /** Fills server-side fields on create (status, finalizers...). */
   prepareForCreate?: (obj: T, hook: HookContext) => void;
   validate?: (obj: T, old?: T) => StatusCause[];
   /** A reason when the object may not be changed or deleted through the API at all. */
@@ -73,8 +76,9 @@ export interface ResourceSpec<T extends KObject> {
   prepareForDelete?: (obj: T, now: Date, options: DeleteOptions) => T;
 }
 
-export interface ResourceDefinition<T extends KObject = KObject> extends Required<Omit<ResourceSpec<T>, 'validate' | 'prepareForCreate' | 'priority' | 'validateDelete' | 'prepareForDelete' | 'readOnly' | 'allocate'>> {
+export interface ResourceDefinition<T extends KObject = KObject> extends Required<Omit<ResourceSpec<T>, 'validate' | 'prepareForCreate' | 'priority' | 'validateDelete' | 'prepareForDelete' | 'readOnly' | 'allocate' | 'defaults'>> {
   allocate?: ResourceSpec<T>['allocate'];
+  defaults?: ResourceSpec<T>['defaults'];
   readOnly?: ResourceSpec<T>['readOnly'];
   validate?: ResourceSpec<T>['validate'];
   validateDelete?: ResourceSpec<T>['validateDelete'];

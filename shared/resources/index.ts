@@ -5,9 +5,10 @@ import { namespaces } from './namespaces';
 import { nodes } from './nodes';
 import { pods } from './pods';
 import { services } from './services';
+import { deployments, replicaSets } from './workloads';
 
 /** Every kind the server serves; routes, discovery, OpenAPI and tables are all derived from this list. */
-export const registry: ResourceDefinition[] = [namespaces, nodes, pods, events, services, endpoints, endpointSlices];
+export const registry: ResourceDefinition[] = [namespaces, nodes, pods, events, services, endpoints, endpointSlices, deployments, replicaSets];
 
 export function findResource(resource: string): ResourceDefinition | undefined {
   return registry.find((d) => d.resource === resource);

@@ -94,16 +94,17 @@ export function podSummary(pod: Pod, now: Date): Summary {
 
 const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
 
-function validatePod(pod: Pod, old?: Pod): StatusCause[] {
+/** A pod spec's rules, at `at` (`spec` for a pod, `spec.template.spec` for a workload's template). */
+export function validatePodSpec(spec: Json, at = 'spec'): StatusCause[] {
   const causes: StatusCause[] = [];
-  const spec = pod.spec ?? {};
+  spec ??= {};
   const bad = (field: string, message: string, reason = 'FieldValueInvalid') => causes.push({ reason, field, message });
   if (!Array.isArray(spec.containers) || spec.containers.length === 0) {
-    bad('spec.containers', 'Required value', 'FieldValueRequired');
+    bad(`${at}.containers`, 'Required value', 'FieldValueRequired');
     return causes;
   }
   const names = new Set<string>();
-  for (const [list, field] of [[spec.initContainers ?? [], 'spec.initContainers'], [spec.containers, 'spec.containers']] as const) {
+  for (const [list, field] of [[spec.initContainers ?? [], `${at}.initContainers`], [spec.containers, `${at}.containers`]] as const) {
     (list as Json[]).forEach((c, i) => {
       const at = `${field}[${i}]`;
       if (!c.name) bad(`${at}.name`, 'Required value', 'FieldValueRequired');
@@ -122,17 +123,24 @@ function validatePod(pod: Pod, old?: Pod): StatusCause[] {
     });
   }
   if (spec.restartPolicy !== undefined && !RESTART_POLICIES.includes(spec.restartPolicy)) {
-    bad('spec.restartPolicy', `Unsupported value: "${spec.restartPolicy}": supported values: "Always", "Never", "OnFailure"`, 'FieldValueNotSupported');
+    bad(`${at}.restartPolicy`, `Unsupported value: "${spec.restartPolicy}": supported values: "Always", "Never", "OnFailure"`, 'FieldValueNotSupported');
   }
   if (spec.terminationGracePeriodSeconds !== undefined && spec.terminationGracePeriodSeconds < 0) {
-    bad('spec.terminationGracePeriodSeconds', `Invalid value: ${spec.terminationGracePeriodSeconds}: must be greater than or equal to 0`);
+    bad(`${at}.terminationGracePeriodSeconds`, `Invalid value: ${spec.terminationGracePeriodSeconds}: must be greater than or equal to 0`);
   }
   const volumes = new Set(((spec.volumes ?? []) as Json[]).map((v) => v.name));
   (spec.containers as Json[]).forEach((c, i) =>
     (c.volumeMounts ?? []).forEach((m: Json, j: number) => {
-      if (!volumes.has(m.name)) bad(`spec.containers[${i}].volumeMounts[${j}].name`, `Not found: "${m.name}"`, 'FieldValueNotFound');
+      if (!volumes.has(m.name)) bad(`${at}.containers[${i}].volumeMounts[${j}].name`, `Not found: "${m.name}"`, 'FieldValueNotFound');
     }),
   );
+  return causes;
+}
+
+function validatePod(pod: Pod, old?: Pod): StatusCause[] {
+  const causes = validatePodSpec(pod.spec);
+  const spec = pod.spec ?? {};
+  const bad = (field: string, message: string, reason = 'FieldValueInvalid') => causes.push({ reason, field, message });
   if (old) {
     // A pod's spec is immutable but for images and a few fields, as the apiserver enforces.
     const mutable = (s: Json) => {
@@ -150,9 +158,11 @@ function validatePod(pod: Pod, old?: Pod): StatusCause[] {
   return causes;
 }
 
-/** The apiserver's defaults, so `kubectl get -o yaml` and `kubectl apply` see what a cluster stores. */
-function defaults(pod: Pod, nodeName: string) {
-  const spec = pod.spec;
+/**
+ * The apiserver's defaults for a pod spec (also a Deployment's or ReplicaSet's template), so
+ * `kubectl get -o yaml` and `kubectl apply` see what a cluster stores.
+ */
+export function defaultPodSpec(spec: Json) {
   spec.restartPolicy ??= 'Always';
   spec.terminationGracePeriodSeconds ??= 30;
   spec.dnsPolicy ??= 'ClusterFirst';
@@ -163,7 +173,6 @@ function defaults(pod: Pod, nodeName: string) {
   spec.enableServiceLinks ??= true;
   spec.priority ??= 0;
   spec.preemptionPolicy ??= 'PreemptLowerPriority';
-  spec.nodeName ??= nodeName;
   for (const c of [...(spec.initContainers ?? []), ...spec.containers] as Json[]) {
     c.terminationMessagePath ??= '/dev/termination-log';
     c.terminationMessagePolicy ??= 'File';
@@ -224,7 +233,8 @@ export const pods = defineResource<Pod>({
       ? 'this pod mirrors a Docker container that k2d-ts did not create; manage it with Docker'
       : undefined,
   prepareForCreate: (pod, hook) => {
-    defaults(pod, hook.nodeName);
+    defaultPodSpec(pod.spec);
+    pod.spec.nodeName ??= hook.nodeName;
     pod.status = { phase: 'Pending', qosClass: 'BestEffort' };
   },
   prepareForDelete: (pod, now, options) => {

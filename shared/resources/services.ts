@@ -154,8 +154,6 @@ function pick(size: number, taken: (n: number) => boolean): number | undefined {
  * the stored object (the apiserver's patchAllocatedValues), so re-applying a manifest never moves them.
  */
 function allocateService(svc: Service, others: Service[], old?: Service) {
-  // Defaults apply to every write (a port added by an update gets its protocol and targetPort too).
-  defaults(svc);
   const spec = svc.spec;
   const type = spec.type ?? 'ClusterIP';
   const fail = (field: string, message: string) => {
@@ -235,8 +233,8 @@ export const services = defineResource<Service>({
   fieldSelectors: { 'spec.clusterIP': (s) => s.spec?.clusterIP, 'spec.type': (s) => s.spec?.type },
   validate: validateService,
   allocate: allocateService,
+  defaults,
   prepareForCreate: (svc) => {
-    defaults(svc);
     svc.status = { loadBalancer: {} };
   },
   prepareForDelete: (svc, now) => ({ ...svc, metadata: { ...svc.metadata, deletionTimestamp: rfc3339(now), deletionGracePeriodSeconds: 0 } }),

@@ -1,0 +1,422 @@
+import type { Clock, Logger, Operation } from '../../shared/ctx';
+import type { KObject } from '../../shared/k8s/meta';
+import { rfc3339 } from '../../shared/k8s/time';
+import { pods } from '../../shared/resources/pods';
+import { deployments, replicaSets, type Deployment, type ReplicaSet } from '../../shared/resources/workloads';
+import type { ObjectStore } from '../../shared/store/object-store';
+import {
+  availability,
+  availableReplicas,
+  DESIRED_REPLICAS,
+  MAX_REPLICAS,
+  newRSReplicas,
+  readyReplicas,
+  REVISION,
+  revisionOf,
+  scaleDownOld,
+  setCondition,
+  specReplicas,
+  statusReplicas,
+  surgeAndUnavailable,
+  TEMPLATE_HASH,
+  templateHash,
+  templateKey,
+  type Condition,
+} from './rollout';
+
+type Json = any;
+
+export interface WorkloadOptions {
+  store: ObjectStore;
+  clock: Clock;
+  log: Logger;
+  nodeName: string;
+  /** Puts Docker work for a pod on the creation queue (and its journal), as the API does. */
+  submit: (op: Operation, priority: 'medium') => Promise<void>;
+}
+
+const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+const suffix = () => Array.from({ length: 5 }, () => ALPHABET[Math.floor(Math.random() * ALPHABET.length)]).join('');
+
+/** The owner that controls an object (its ownerReference with `controller: true`). */
+export function controllerOf(obj: KObject): { kind: string; name: string; uid: string } | undefined {
+  const refs = (obj.metadata.ownerReferences ?? []) as Json[];
+  return refs.find((r) => r.controller);
+}
+
+const ownerRef = (kind: string, apiVersion: string, obj: KObject) => ({ apiVersion, kind, name: obj.metadata.name, uid: obj.metadata.uid, controller: true, blockOwnerDeletion: true });
+
+// Annotations a Deployment keeps for itself rather than passing to its ReplicaSets.
+const NOT_COPIED = new Set(['kubectl.kubernetes.io/last-applied-configuration', REVISION, 'deployment.kubernetes.io/revision-history', DESIRED_REPLICAS, MAX_REPLICAS]);
+
+const isActive = (pod: Json) => !pod.metadata.deletionTimestamp && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
+
+/**
+ * The ReplicaSet and Deployment controllers, after kube-controller-manager's: level-triggered from the
+ * store's change stream, one key at a time. A ReplicaSet keeps `replicas` pods (created and deleted
+ * through the same store and queue as API pods); a Deployment keeps a ReplicaSet per template and moves
+ * pods from old to new by its strategy, gated on availability. A restarted server converges from the
+ * store alone.
+ */
+export class WorkloadController {
+  private readonly dirty = new Set<string>();
+  private scheduled = false;
+  private running: Promise<void> = Promise.resolve();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private unsubscribe?: () => void;
+
+  constructor(private readonly o: WorkloadOptions) {}
+
+  start() {
+    this.unsubscribe = this.o.store.subscribe((change) => {
+      const obj = change.object;
+      const ns = obj.metadata.namespace!;
+      if (change.resource === deployments.resource) this.mark(`d/${ns}/${obj.metadata.name}`);
+      else if (change.resource === replicaSets.resource) {
+        this.mark(`rs/${ns}/${obj.metadata.name}`);
+        const owner = controllerOf(obj);
+        if (owner?.kind === 'Deployment') this.mark(`d/${ns}/${owner.name}`);
+      } else if (change.resource === pods.resource) {
+        const owner = controllerOf(obj) ?? (change.previous && controllerOf(change.previous));
+        if (owner?.kind === 'ReplicaSet') this.mark(`rs/${ns}/${owner.name}`);
+      }
+    });
+    for (const d of this.o.store.list(deployments)) this.mark(`d/${d.metadata.namespace}/${d.metadata.name}`);
+    for (const rs of this.o.store.list(replicaSets)) this.mark(`rs/${rs.metadata.namespace}/${rs.metadata.name}`);
+  }
+
+  stop() {
+    this.unsubscribe?.();
+    for (const t of this.timers.values()) clearTimeout(t);
+  }
+
+  private mark(key: string) {
+    this.dirty.add(key);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      // ReplicaSets first: a Deployment's status reads theirs.
+      const keys = [...this.dirty].sort((a, b) => (a.startsWith('rs/') === b.startsWith('rs/') ? 0 : a.startsWith('rs/') ? -1 : 1));
+      this.dirty.clear();
+      this.running = this.running.then(async () => {
+        for (const key of keys) {
+          try {
+            if (key.startsWith('rs/')) await this.syncReplicaSet(key);
+            else await this.syncDeployment(key);
+          } catch (err) {
+            this.o.log.warn({ err: (err as Error).message, key }, 'workload sync failed; retrying');
+            this.after(key, 1000);
+          }
+        }
+      });
+    });
+  }
+
+  /** Looks at `key` again in `ms` (minReadySeconds running out, a progress deadline, a retry). */
+  private after(key: string, ms: number) {
+    clearTimeout(this.timers.get(key));
+    const timer = setTimeout(() => {
+      this.timers.delete(key);
+      this.mark(key);
+    }, Math.max(0, ms));
+    timer.unref();
+    this.timers.set(key, timer);
+  }
+
+  async idle(): Promise<void> {
+    while (this.scheduled || this.dirty.size) await new Promise((r) => setImmediate(r));
+    await this.running;
+  }
+
+  private now() {
+    return this.o.clock.now();
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // ReplicaSets
+
+  private ownedPods(rs: KObject): KObject[] {
+    return this.o.store.list(pods, rs.metadata.namespace).filter((p) => controllerOf(p)?.uid === rs.metadata.uid);
+  }
+
+  private async syncReplicaSet(key: string) {
+    const [, ns, name] = key.split('/');
+    const rs = this.o.store.get(replicaSets, ns, name) as ReplicaSet | undefined;
+    if (!rs || rs.metadata.deletionTimestamp) return;
+    const owned = this.ownedPods(rs);
+    const active = owned.filter(isActive);
+    const want = (rs.spec?.replicas ?? 1) as number;
+    if (active.length < want) {
+      for (let i = active.length; i < want; i++) await this.createPod(rs);
+    } else if (active.length > want) {
+      for (const pod of this.toDelete(active, active.length - want)) await this.deletePod(pod);
+    }
+    await this.writeReplicaSetStatus(rs);
+  }
+
+  /** Which pods go first when scaling down, as the controller ranks them: not yet running, not ready, newest. */
+  private toDelete(active: KObject[], count: number): KObject[] {
+    const rank = (p: Json) => [p.status?.podIP ? 1 : 0, p.status?.phase === 'Running' ? 1 : 0, availability(p, 0, 0).ready ? 1 : 0];
+    return [...active]
+      .sort((a, b) => {
+        const ra = rank(a);
+        const rb = rank(b);
+        for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return ra[i] - rb[i];
+        return (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? '');
+      })
+      .slice(0, count);
+  }
+
+  private async createPod(rs: ReplicaSet) {
+    const template = structuredClone(rs.spec.template ?? {});
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const pod: Json = {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          ...(template.metadata ?? {}),
+          name: `${rs.metadata.name.slice(0, 57)}-${suffix()}`,
+          generateName: `${rs.metadata.name}-`,
+          namespace: rs.metadata.namespace,
+          ownerReferences: [ownerRef('ReplicaSet', 'apps/v1', rs)],
+        },
+        spec: structuredClone(template.spec),
+      };
+      if (this.o.store.get(pods, pod.metadata.namespace, pod.metadata.name)) continue;
+      pods.prepareForCreate!(pod, { now: this.now(), nodeName: this.o.nodeName });
+      const stored = await this.o.store.create(pods, pod);
+      await this.o.submit({ resource: pods.resource, namespace: stored.metadata.namespace, name: stored.metadata.name, action: 'apply' }, 'medium');
+      return;
+    }
+    throw new Error(`could not find a free pod name for ReplicaSet ${rs.metadata.name}`);
+  }
+
+  private async deletePod(pod: KObject) {
+    const marked = await this.o.store.modify(pods, pod.metadata.namespace, pod.metadata.name, (current) =>
+      current.metadata.deletionTimestamp ? undefined : pods.prepareForDelete!(structuredClone(current), this.now(), {}),
+    );
+    await this.o.submit({ resource: pods.resource, namespace: marked.metadata.namespace, name: marked.metadata.name, action: 'delete' }, 'medium');
+  }
+
+  private async writeReplicaSetStatus(rs: ReplicaSet) {
+    const now = this.now().getTime();
+    const minReady = (rs.spec?.minReadySeconds ?? 0) as number;
+    const active = this.ownedPods(rs).filter(isActive);
+    let ready = 0;
+    let available = 0;
+    let nextAt = Infinity;
+    for (const p of active) {
+      const a = availability(p, minReady, now);
+      if (a.ready) ready++;
+      if (a.available) available++;
+      else if (a.availableAt) nextAt = Math.min(nextAt, a.availableAt);
+    }
+    if (nextAt < Infinity) this.after(`rs/${rs.metadata.namespace}/${rs.metadata.name}`, nextAt - now + 10);
+    const templateLabels = (rs.spec?.template?.metadata?.labels ?? {}) as Record<string, string>;
+    const status = {
+      ...(rs.status ?? {}),
+      replicas: active.length,
+      fullyLabeledReplicas: active.filter((p) => Object.entries(templateLabels).every(([k, v]) => p.metadata.labels?.[k] === v)).length,
+      readyReplicas: ready,
+      availableReplicas: available,
+      observedGeneration: rs.metadata.generation,
+    };
+    if (JSON.stringify(status) === JSON.stringify(rs.status ?? {})) return;
+    await this.o.store.modify(replicaSets, rs.metadata.namespace, rs.metadata.name, (current) => ({ ...current, status }) as KObject).catch(() => undefined);
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Deployments
+
+  private ownedReplicaSets(d: KObject): ReplicaSet[] {
+    return this.o.store.list(replicaSets, d.metadata.namespace).filter((rs) => controllerOf(rs)?.uid === d.metadata.uid) as ReplicaSet[];
+  }
+
+  private async scaleReplicaSet(rs: ReplicaSet, d: Deployment, replicas: number) {
+    const { surge } = surgeAndUnavailable(d);
+    const desired = String(d.spec.replicas ?? 1);
+    const max = String((d.spec.replicas ?? 1) + surge);
+    const annotations = rs.metadata.annotations ?? {};
+    if (rs.spec.replicas === replicas && annotations[DESIRED_REPLICAS] === desired && annotations[MAX_REPLICAS] === max) return rs;
+    return (await this.o.store.modify(replicaSets, rs.metadata.namespace, rs.metadata.name, (current) => ({
+      ...current,
+      metadata: { ...current.metadata, annotations: { ...(current.metadata.annotations ?? {}), [DESIRED_REPLICAS]: desired, [MAX_REPLICAS]: max } },
+      spec: { ...(current as ReplicaSet).spec, replicas },
+    }) as KObject)) as ReplicaSet;
+  }
+
+  /** The ReplicaSet for the Deployment's current template; made (or revived, for a rollback) when needed. */
+  private async newReplicaSet(d: Deployment, owned: ReplicaSet[], create: boolean): Promise<ReplicaSet | undefined> {
+    const key = templateKey(d.spec.template);
+    const maxRevision = Math.max(0, ...owned.map(revisionOf));
+    const existing = owned.find((rs) => templateKey(rs.spec?.template) === key);
+    const annotations = Object.fromEntries(Object.entries(d.metadata.annotations ?? {}).filter(([k]) => !NOT_COPIED.has(k)));
+    if (existing) {
+      const others = owned.filter((rs) => rs !== existing);
+      // A template that comes back (rollout undo) makes its old ReplicaSet the newest revision again.
+      const revision = others.some((rs) => revisionOf(rs) > revisionOf(existing)) ? maxRevision + 1 : revisionOf(existing) || 1;
+      if (String(revision) === existing.metadata.annotations?.[REVISION] && existing.spec.minReadySeconds === d.spec.minReadySeconds) return existing;
+      return (await this.o.store.modify(replicaSets, existing.metadata.namespace, existing.metadata.name, (current) => ({
+        ...current,
+        metadata: { ...current.metadata, annotations: { ...(current.metadata.annotations ?? {}), ...annotations, [REVISION]: String(revision) } },
+        spec: { ...(current as ReplicaSet).spec, minReadySeconds: d.spec.minReadySeconds ?? 0 },
+      }) as KObject)) as ReplicaSet;
+    }
+    if (!create) return undefined;
+    let collisions = (d.status?.collisionCount ?? 0) as number;
+    for (;;) {
+      const hash = templateHash(d.spec.template, collisions);
+      const name = `${d.metadata.name}-${hash}`;
+      if (this.o.store.get(replicaSets, d.metadata.namespace, name)) {
+        // A name taken by another template: count the collision so the next hash differs, as Kubernetes does.
+        collisions++;
+        continue;
+      }
+      const template = structuredClone(d.spec.template);
+      template.metadata = { ...(template.metadata ?? {}), labels: { ...(template.metadata?.labels ?? {}), [TEMPLATE_HASH]: hash } };
+      const selector = structuredClone(d.spec.selector);
+      selector.matchLabels = { ...(selector.matchLabels ?? {}), [TEMPLATE_HASH]: hash };
+      const { surge } = surgeAndUnavailable(d);
+      const rs: Json = {
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        metadata: {
+          name,
+          namespace: d.metadata.namespace,
+          labels: template.metadata.labels,
+          annotations: { ...annotations, [REVISION]: String(maxRevision + 1), [DESIRED_REPLICAS]: String(d.spec.replicas ?? 1), [MAX_REPLICAS]: String((d.spec.replicas ?? 1) + surge) },
+          ownerReferences: [ownerRef('Deployment', 'apps/v1', d)],
+        },
+        spec: { replicas: 0, minReadySeconds: d.spec.minReadySeconds ?? 0, selector, template },
+      };
+      replicaSets.prepareForCreate!(rs, { now: this.now(), nodeName: this.o.nodeName });
+      const created = (await this.o.store.create(replicaSets, rs)) as ReplicaSet;
+      if (collisions !== (d.status?.collisionCount ?? 0)) {
+        await this.o.store.modify(deployments, d.metadata.namespace, d.metadata.name, (c) => ({ ...c, status: { ...((c as Deployment).status ?? {}), collisionCount: collisions } }) as KObject);
+      }
+      return created;
+    }
+  }
+
+  private async syncDeployment(key: string) {
+    const [, ns, name] = key.split('/');
+    let d = this.o.store.get(deployments, ns, name) as Deployment | undefined;
+    if (!d || d.metadata.deletionTimestamp) return;
+    let owned = this.ownedReplicaSets(d);
+    const desired = (d.spec.replicas ?? 1) as number;
+
+    if (d.spec.paused) {
+      // Paused: no rollout, but the current ReplicaSet still follows `replicas`.
+      const current = await this.newReplicaSet(d, owned, false);
+      if (current && specReplicas(owned.filter((rs) => rs !== current)) === 0) await this.scaleReplicaSet(current, d, desired);
+      await this.writeDeploymentStatus(d, current);
+      return;
+    }
+
+    let newRS = await this.newReplicaSet(d, owned, true);
+    owned = this.ownedReplicaSets(d);
+    newRS = owned.find((rs) => rs.metadata.uid === newRS!.metadata.uid)!;
+    const oldRSs = owned.filter((rs) => rs.metadata.uid !== newRS!.metadata.uid);
+
+    if (d.spec.strategy?.type === 'Recreate') {
+      for (const rs of oldRSs) if (rs.spec.replicas) await this.scaleReplicaSet(rs, d, 0);
+      // New pods start only once every old pod is gone.
+      const oldPods = oldRSs.flatMap((rs) => this.ownedPods(rs));
+      if (!oldPods.length) await this.scaleReplicaSet(newRS, d, desired);
+    } else {
+      const current = newRS.spec.replicas ?? 0;
+      let scaled = false;
+      if (current > desired) {
+        await this.scaleReplicaSet(newRS, d, desired);
+        scaled = true;
+      } else if (current < desired) {
+        const next = newRSReplicas(d, owned, current);
+        if (next !== current) {
+          await this.scaleReplicaSet(newRS, d, next);
+          scaled = true;
+        }
+      }
+      if (!scaled) {
+        const plan = scaleDownOld(d, oldRSs, newRS);
+        for (const rs of oldRSs) if (plan.has(rs.metadata.name)) await this.scaleReplicaSet(rs, d, plan.get(rs.metadata.name)!);
+      }
+      // A change of `replicas` alone still updates the desired-replicas annotation kubectl reads.
+      const fresh = this.o.store.get(replicaSets, ns, newRS.metadata.name) as ReplicaSet | undefined;
+      if (fresh && fresh.metadata.annotations?.[DESIRED_REPLICAS] !== String(desired)) await this.scaleReplicaSet(fresh, d, fresh.spec.replicas ?? 0);
+    }
+    d = (this.o.store.get(deployments, ns, name) as Deployment | undefined) ?? d;
+    await this.cleanup(d);
+    await this.writeDeploymentStatus(d, this.o.store.get(replicaSets, ns, newRS.metadata.name) as ReplicaSet);
+  }
+
+  /** Old, empty ReplicaSets beyond revisionHistoryLimit go, oldest revision first. */
+  private async cleanup(d: Deployment) {
+    const limit = (d.spec.revisionHistoryLimit ?? 10) as number;
+    const owned = this.ownedReplicaSets(d);
+    const newest = Math.max(0, ...owned.map(revisionOf));
+    const idle = owned.filter((rs) => revisionOf(rs) !== newest && !rs.spec.replicas && !rs.status?.replicas && !rs.metadata.deletionTimestamp).sort((a, b) => revisionOf(a) - revisionOf(b));
+    for (const rs of idle.slice(0, Math.max(0, idle.length - limit))) {
+      await this.o.store.delete(replicaSets, rs.metadata.namespace, rs.metadata.name).catch(() => undefined);
+    }
+  }
+
+  private async writeDeploymentStatus(d: Deployment, newRS: ReplicaSet | undefined) {
+    const owned = this.ownedReplicaSets(d);
+    const desired = (d.spec.replicas ?? 1) as number;
+    const { unavailable } = surgeAndUnavailable(d);
+    const available = availableReplicas(owned);
+    const total = specReplicas(owned);
+    const updated = newRS?.status?.replicas ?? 0;
+    const previous = (d.status ?? {}) as Json;
+    const now = rfc3339(this.now());
+    let conditions: Condition[] = previous.conditions ?? [];
+    conditions = setCondition(
+      conditions,
+      available >= desired - unavailable
+        ? { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }
+        : { type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' },
+      now,
+    );
+    const status: Json = {
+      observedGeneration: d.metadata.generation,
+      replicas: statusReplicas(owned),
+      updatedReplicas: updated,
+      readyReplicas: readyReplicas(owned),
+      availableReplicas: available,
+      unavailableReplicas: Math.max(0, total - available),
+      ...(previous.collisionCount ? { collisionCount: previous.collisionCount } : {}),
+    };
+    const rsName = newRS?.metadata.name ?? '';
+    const complete = newRS && updated === desired && (newRS.status?.availableReplicas ?? 0) === desired && status.replicas === desired && !d.spec.paused;
+    const progressing = conditions.find((c) => c.type === 'Progressing');
+    const deadline = (d.spec.progressDeadlineSeconds ?? 600) as number;
+    const progressed = ['updatedReplicas', 'readyReplicas', 'availableReplicas'].some((k) => (status[k] ?? 0) > (previous[k] ?? 0)) || (status.replicas ?? 0) < (previous.replicas ?? 0);
+    if (d.spec.paused) {
+      conditions = setCondition(conditions, { type: 'Progressing', status: 'Unknown', reason: 'DeploymentPaused', message: 'Deployment is paused' }, now);
+    } else if (complete) {
+      conditions = setCondition(conditions, { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${rsName}" has successfully progressed.` }, now);
+    } else if (!progressing || progressing.reason === 'NewReplicaSetAvailable' || progressing.reason === 'DeploymentPaused' || progressed || progressing.message !== `ReplicaSet "${rsName}" is progressing.`) {
+      // A new rollout, or progress in this one, restarts the deadline (lastUpdateTime moves).
+      conditions = setCondition(conditions, { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', message: `ReplicaSet "${rsName}" is progressing.` }, now, true);
+      this.after(`d/${d.metadata.namespace}/${d.metadata.name}`, deadline * 1000 + 50);
+    } else if (progressing.reason === 'ReplicaSetUpdated') {
+      const left = Date.parse(progressing.lastUpdateTime ?? now) + deadline * 1000 - this.now().getTime();
+      if (left <= 0) {
+        conditions = setCondition(conditions, { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${rsName}" has timed out progressing.` }, now);
+      } else this.after(`d/${d.metadata.namespace}/${d.metadata.name}`, left + 50);
+    }
+    status.conditions = conditions;
+    const revision = newRS?.metadata.annotations?.[REVISION];
+    const sameStatus = JSON.stringify(status) === JSON.stringify(previous);
+    const sameRevision = !revision || d.metadata.annotations?.[REVISION] === revision;
+    if (sameStatus && sameRevision) return;
+    await this.o.store
+      .modify(deployments, d.metadata.namespace, d.metadata.name, (current) => ({
+        ...current,
+        metadata: revision ? { ...current.metadata, annotations: { ...(current.metadata.annotations ?? {}), [REVISION]: revision } } : current.metadata,
+        status: { ...status, observedGeneration: current.metadata.generation === d.metadata.generation ? status.observedGeneration : (current as Deployment).status?.observedGeneration },
+      }) as KObject)
+      .catch(() => undefined);
+  }
+}

@@ -1,0 +1,4 @@
+import { getHandler } from '../../../../../shared/api/handlers';
+import { deployments } from '../../../../../shared/resources/workloads';
+
+export default getHandler(deployments);

@@ -1,0 +1,4 @@
+import { scaleUpdateHandler } from '../../../../../../shared/api/handlers';
+import { deployments } from '../../../../../../shared/resources/workloads';
+
+export default scaleUpdateHandler(deployments);

@@ -1,0 +1,4 @@
+import { createHandler } from '../../../../../shared/api/handlers';
+import { replicaSets } from '../../../../../shared/resources/workloads';
+
+export default createHandler(replicaSets);

@@ -1,0 +1,4 @@
+import { statusGetHandler } from '../../../../../../shared/api/handlers';
+import { replicaSets } from '../../../../../../shared/resources/workloads';
+
+export default statusGetHandler(replicaSets);

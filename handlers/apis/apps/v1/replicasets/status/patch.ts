@@ -1,0 +1,4 @@
+import { statusPatchHandler } from '../../../../../../shared/api/handlers';
+import { replicaSets } from '../../../../../../shared/resources/workloads';
+
+export default statusPatchHandler(replicaSets);
