@@ -13,7 +13,11 @@ const replicas = (rs: ReplicaSet) => (rs.spec?.replicas ?? 0) as number;
 const sum = (list: ReplicaSet[], f: (rs: ReplicaSet) => number) => list.reduce((n, rs) => n + f(rs), 0);
 export const specReplicas = (list: ReplicaSet[]) => sum(list, replicas);
 export const statusReplicas = (list: ReplicaSet[]) => sum(list, (rs) => rs.status?.replicas ?? 0);
-export const availableReplicas = (list: ReplicaSet[]) => sum(list, (rs) => rs.status?.availableReplicas ?? 0);
+/**
+ * Available replicas as far as the controller can count on them: never more than a ReplicaSet is now
+ * asked to keep, so a status not yet updated after a scale-down cannot buy a second scale-down.
+ */
+export const availableReplicas = (list: ReplicaSet[]) => sum(list, (rs) => Math.min(rs.status?.availableReplicas ?? 0, replicas(rs)));
 export const readyReplicas = (list: ReplicaSet[]) => sum(list, (rs) => rs.status?.readyReplicas ?? 0);
 
 /** maxSurge rounds up, maxUnavailable down; both 0 would stall, so unavailability becomes 1. */
@@ -49,7 +53,7 @@ export function scaleDownOld(d: Deployment, oldRSs: ReplicaSet[], newRS: Replica
   const all = newRS ? [...oldRSs, newRS] : oldRSs;
   const { unavailable } = surgeAndUnavailable(d);
   const minAvailable = desired - unavailable;
-  const newUnavailable = newRS ? replicas(newRS) - (newRS.status?.availableReplicas ?? 0) : 0;
+  const newUnavailable = newRS ? replicas(newRS) - Math.min(newRS.status?.availableReplicas ?? 0, replicas(newRS)) : 0;
   let maxScaledDown = specReplicas(all) - minAvailable - newUnavailable;
   if (maxScaledDown <= 0) return plan;
   const byAge = [...oldRSs].sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') || a.metadata.name.localeCompare(b.metadata.name));
@@ -58,7 +62,7 @@ export function scaleDownOld(d: Deployment, oldRSs: ReplicaSet[], newRS: Replica
   for (const rs of byAge) {
     if (maxScaledDown <= 0) break;
     const current = size.get(rs.metadata.name)!;
-    const unhealthy = current - (rs.status?.availableReplicas ?? 0);
+    const unhealthy = current - Math.min(rs.status?.availableReplicas ?? 0, current);
     if (current === 0 || unhealthy <= 0) continue;
     const down = Math.min(maxScaledDown, unhealthy);
     size.set(rs.metadata.name, current - down);

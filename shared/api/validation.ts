@@ -31,6 +31,7 @@ export function schemaCauses(schema: z.ZodType, obj: unknown): StatusCause[] {
   if (result.success) return [];
   return result.error.issues.map((issue) => {
     const field = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+    if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) return { reason: 'FieldValueRequired', field, message: 'Required value' };
     return { reason: 'FieldValueInvalid', field, message: `Invalid value: ${issue.message}` };
   });
 }
