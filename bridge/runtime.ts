@@ -16,6 +16,8 @@ import type { BridgeEnv, Mapping } from './docker/mapping';
 import { namespaceMapping } from './docker/namespaces';
 import { nodeFromDockerInfo, upsertNode } from './docker/nodes';
 import { PodRuntime } from './docker/pods';
+import { ConfigRuntime } from './docker/configs';
+import { configMaps, secrets } from '../shared/resources/configs';
 import { ensureRuntimeImage } from './docker/runtime-image';
 import { ServiceRuntime, SERVICE_LABEL } from './docker/services';
 import { EndpointsController } from './controllers/endpoints';
@@ -56,6 +58,7 @@ export class Runtime {
   private docker?: Dockerode;
   private podRuntime?: PodRuntime;
   private serviceRuntime?: ServiceRuntime;
+  private configRuntime?: ConfigRuntime;
   private readonly endpoints: EndpointsController;
   private readonly workloads: WorkloadController;
   private readonly collector: GarbageCollector;
@@ -98,6 +101,7 @@ export class Runtime {
     if (resource === 'namespaces') return namespaceMapping;
     if (resource === pods.resource) return this.podRuntime;
     if (resource === services.resource) return this.serviceRuntime;
+    if (resource === configMaps.resource || resource === secrets.resource) return this.configRuntime;
     return undefined;
   }
 
@@ -128,8 +132,14 @@ export class Runtime {
       const env = this.env();
       const images = new ImageManager(this.docker);
       const agentPath = join(dirname(fileURLToPath(import.meta.url)), 'probe-agent.js');
-      this.probes = new ProbeManager(this.docker, this.events, this.o.log, agentPath);
-      this.podRuntime = new PodRuntime(env, {
+      this.probes ??= new ProbeManager(this.docker, this.events, this.o.log, agentPath);
+      const requeue = (op: Operation) => void this.queue.submit(op, 'medium').catch(() => undefined);
+      this.configRuntime ??= new ConfigRuntime(env, { volumesRoot: join(this.o.dataPath, 'volumes'), requeue });
+      const configs = this.configRuntime;
+      // Made once: a reconnect keeps what they know (and their store subscriptions are not doubled).
+      this.podRuntime ??= new PodRuntime(env, {
+        lookup: (namespace) => configs.lookup(namespace),
+        mountConfig: (pod, volume) => configs.mount(pod, volume),
         images,
         events: this.events,
         probes: this.probes,
@@ -144,7 +154,7 @@ export class Runtime {
       const proxyBundle = join(dirname(fileURLToPath(import.meta.url)), 'proxy.js');
       const docker = this.docker;
       this.runtimeImage = undefined;
-      this.serviceRuntime = new ServiceRuntime(env, {
+      this.serviceRuntime ??= new ServiceRuntime(env, {
         image: () => (this.runtimeImage ??= ensureRuntimeImage(docker, proxyBundle).catch((err) => {
           this.runtimeImage = undefined;
           throw err;

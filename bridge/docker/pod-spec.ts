@@ -112,6 +112,8 @@ export function environment(pod: KObject, container: Json, ctx: PodContext): Rec
       const value = ctx.lookup?.(kind, ref.name, ref.key);
       if (typeof value !== 'string') {
         if (ref.optional) continue;
+        // The kubelet's two messages: the object is missing, or only the key is.
+        if (ctx.lookup?.(kind, ref.name) === undefined) throw new ContainerConfigError(`${kind.toLowerCase()} "${ref.name}" not found`);
         throw new ContainerConfigError(`couldn't find key ${ref.key} in ${kind} ${pod.metadata.namespace}/${ref.name}`);
       }
       vars[env.name] = value;
@@ -151,7 +153,9 @@ export function containerConfig(pod: KObject, container: Json, index: number, ct
     [POD_UID]: pod.metadata.uid!,
     [POD_CONTAINER]: container.name,
     [POD_ROLE]: init ? 'init' : 'app',
-    [SPEC_HASH]: hash({ container, volumes: ctx.volumes, env: vars, ownsNetwork }),
+    // What the container was made from; resolved values (a ConfigMap's env) stay out, so a changed
+    // ConfigMap never restarts a running container, as in Kubernetes.
+    [SPEC_HASH]: hash({ container, volumes: ctx.volumes, ownsNetwork }),
   };
   const config: Dockerode.ContainerCreateOptions = {
     name: init ? containerName(pod, container.name, index, true) : containerName(pod, container.name, index),

@@ -25,7 +25,10 @@ export interface PodRuntimeOptions {
   apiHost: string;
   apiPort: number;
   instance: string;
-  lookup?: PodContext['lookup'];
+  /** ConfigMap and Secret values for env and envFrom, in a namespace. */
+  lookup?: (namespace: string) => PodContext['lookup'];
+  /** A configMap, secret or projected volume, written for the pod and bind-mounted. */
+  mountConfig?: (pod: KObject, volume: Json) => Promise<PodContext['volumes'][string]>;
   /** The pod's names from headless Services. */
   aliases?: (pod: KObject) => string[];
 }
@@ -106,7 +109,7 @@ export class PodRuntime implements Mapping {
       labels: this.env.labels,
       volumes,
       podIP,
-      lookup: this.opts.lookup,
+      lookup: this.opts.lookup?.(pod.metadata.namespace!),
       aliases: this.opts.aliases?.(pod),
     };
   }
@@ -133,6 +136,8 @@ export class PodRuntime implements Mapping {
         });
         const info = await this.env.docker.getVolume((volume as unknown as { name?: string; Name?: string }).name ?? name).inspect();
         out[v.name] = { type: 'volume', source: name, hostPath: info.Mountpoint } as PodContext['volumes'][string];
+      } else if ((v.configMap || v.secret || v.projected) && this.opts.mountConfig) {
+        out[v.name] = await this.opts.mountConfig(pod, v);
       } else if (v.hostPath) {
         if (v.hostPath.type === 'DirectoryOrCreate') await mkdir(v.hostPath.path, { recursive: true });
         out[v.name] = { type: 'bind', source: v.hostPath.path };
