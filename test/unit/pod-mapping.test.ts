@@ -52,7 +52,9 @@ test('environment: API server variables, fieldRefs, resourceFieldRefs, later ent
 
 test('environment: a missing ConfigMap key is the kubelet`s config error unless optional', () => {
   const c = { name: 'a', env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'x' } } }] };
-  assert.throws(() => environment(pod({ containers: [c] }), c, ctx({ lookup: () => undefined })), (e: Error) => e instanceof ContainerConfigError && /couldn't find key x in ConfigMap shop\/cfg/.test(e.message));
+  assert.throws(() => environment(pod({ containers: [c] }), c, ctx({ lookup: () => undefined })), (e: Error) => e instanceof ContainerConfigError && e.message === 'configmap "cfg" not found');
+  const noKey = (_kind: string, _name: string, key?: string) => (key === undefined ? { other: '1' } : undefined);
+  assert.throws(() => environment(pod({ containers: [c] }), c, ctx({ lookup: noKey })), (e: Error) => e instanceof ContainerConfigError && /couldn't find key x in ConfigMap shop\/cfg/.test(e.message));
   const optional = { name: 'a', env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'x', optional: true } } }] };
   assert.is(environment(pod({ containers: [optional] }), optional, ctx({ lookup: () => undefined })).X, undefined);
 });
