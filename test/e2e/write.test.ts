@@ -108,6 +108,26 @@ for (const k of KUBECTLS) {
     assert.match((await run(server, ['explain', 'deployment.spec.strategy.rollingUpdate'])).stdout, 'maxSurge');
   });
 
+  t(`kubectl ${k.name}: a ConfigMap through client-side and server-side apply, patch types and a field-manager conflict`, async ({ server }) => {
+    const cmYaml = (data: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: ${ns}}\ndata:\n${data}`;
+    for (const [i, data] of ['  a: "1"\n  b: "2"\n', '  a: "1"\n  c: "3"\n', '  c: "3"\n'].entries()) {
+      const path = await file(server, `${ns}-cm-${i}.yaml`, cmYaml(data));
+      assert.is((await run(server, ['apply', '-f', path])).code, 0);
+    }
+    assert.equal((await get(server, ['cm', 'settings', '-n', ns])).data, { c: '3' });
+    assert.is((await run(server, ['patch', 'cm', 'settings', '-n', ns, '--type=json', '-p', '[{"op":"add","path":"/data/d","value":"4"}]'])).code, 0);
+    assert.is((await run(server, ['patch', 'cm', 'settings', '-n', ns, '--type=merge', '-p', '{"data":{"c":null}}'])).code, 0);
+    assert.equal((await get(server, ['cm', 'settings', '-n', ns])).data, { d: '4' });
+    const ssa = await file(server, `${ns}-cm-ssa.yaml`, `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa, namespace: ${ns}}\ndata: {owner: me}\n`);
+    assert.is((await run(server, ['apply', '--server-side', '-f', ssa])).code, 0);
+    const other = await file(server, `${ns}-cm-ssa2.yaml`, `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa, namespace: ${ns}}\ndata: {owner: you}\n`);
+    const clash = await run(server, ['apply', '--server-side', '--field-manager=ops', '-f', other]);
+    assert.is(clash.code, 1);
+    assert.match(clash.stderr, 'conflict with "kubectl": .data.owner');
+    assert.is((await run(server, ['apply', '--server-side', '--field-manager=ops', '--force-conflicts', '-f', other])).code, 0);
+    assert.is((await get(server, ['cm', 'ssa', '-n', ns])).data.owner, 'you');
+  });
+
   t(`kubectl ${k.name}: server-side apply conflicts name the field and manager; --force-conflicts wins; both managers listed`, async ({ server }) => {
     const manifest = (team: string) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}-ssa\n  labels: {team: ${team}}\n  annotations: {note: mine}\n`;
     const mine = await file(server, `${ns}-ssa-1.yaml`, manifest('a'));
