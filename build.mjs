@@ -55,8 +55,9 @@ const result = await esbuild.build({
   metafile: true,
   logLevel: 'warning',
   chunkNames: 'chunks/[name]-[hash]',
-  // Worker-based logging and the lazily loaded Docker features stay in node_modules.
-  external: ['pino', 'pino-pretty', 'dockerode/lib/session.js', 'dockerode/lib/buildkit.js', 'docker-modem/lib/ssh.js'],
+  // Only the lazily loaded Docker features stay in node_modules: pino is bundled too (the logger writes to a
+  // stream, never through a worker-thread transport), so the image needs dist/ and no node_modules at all.
+  external: ['dockerode/lib/session.js', 'dockerode/lib/buildkit.js', 'docker-modem/lib/ssh.js'],
   plugins: [lazyDockerFeatures],
   banner: { js: "import { createRequire as __k2dRequire } from 'node:module'; const require = __k2dRequire(import.meta.url);" },
   define: {

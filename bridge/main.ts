@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { accessSync, constants as fsConstants, existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile, access, constants } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -69,7 +69,13 @@ function dockerSocketProblem(dockerHost: string | undefined): string | undefined
   if (dockerHost && !dockerHost.startsWith('unix://')) return undefined;
   const path = dockerHost ? dockerHost.slice('unix://'.length) : '/var/run/docker.sock';
   if (!existsSync(path)) return `the Docker socket ${path} does not exist: start dockerd, mount the socket, or set DOCKER_HOST`;
-  if (!statSync(path).isSocket()) return `${path} is not a socket: point DOCKER_HOST at the Docker engine's socket`;
+  const st = statSync(path);
+  if (!st.isSocket()) return `${path} is not a socket: point DOCKER_HOST at the Docker engine's socket`;
+  try {
+    accessSync(path, fsConstants.R_OK | fsConstants.W_OK);
+  } catch {
+    return `the Docker socket ${path} is not accessible to uid ${process.getuid?.()}: it belongs to gid ${st.gid} (in a container: --group-add ${st.gid})`;
+  }
   return undefined;
 }
 
@@ -143,8 +149,6 @@ async function main() {
     kubeletVersion: version.gitVersion,
     advertiseAddress: config.advertiseAddress,
   });
-  await runtime.start();
-
   const ctx: Ctx = {
     store,
     queue: runtime.queue,
@@ -154,14 +158,20 @@ async function main() {
     server: { version, dataPath: config.dataPath, advertiseAddress: config.advertiseAddress, port: config.port, kubeconfig: kubeconfigYaml, nodeName: nodeName(), startedAt: new Date().toISOString(), instance },
   };
   const router = buildRouter(await loadHandlers(), token);
+  // The port is taken before any Docker work, so a port in use stops the start before it touches anything;
+  // requests wait for the first connection attempt (and the reconcile after it) to be over.
+  let ready: Promise<void> | undefined;
   let server;
   try {
-    server = await startServer({ cert: tls.cert, key: tls.key, port: config.port, host: config.bindAddress, log, handle: (req) => router.fetch(req, ctx) });
+    const handle = async (req: Request) => {
+      await ready;
+      return router.fetch(req, ctx);
+    };
+    server = await startServer({ cert: tls.cert, key: tls.key, port: config.port, host: config.bindAddress, log, handle });
   } catch (err) {
     process.stderr.write(`k2d-ts: cannot listen on ${config.bindAddress}:${config.port}: ${(err as Error).message}\n`);
     process.exit(1);
   }
-  log.info({ port: config.port, kubeconfig: kubeconfigPath }, `k2d-ts ${build.version} (Kubernetes ${version.gitVersion}) listening on https://${config.advertiseAddress}:${config.port}; export KUBECONFIG=${kubeconfigPath}`);
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -181,6 +191,10 @@ async function main() {
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+
+  ready = runtime.start();
+  await ready;
+  log.info({ port: config.port, kubeconfig: kubeconfigPath }, `k2d-ts ${build.version} (Kubernetes ${version.gitVersion}) listening on https://${config.advertiseAddress}:${config.port}; export KUBECONFIG=${kubeconfigPath}`);
 }
 
 main().catch((err) => {

@@ -47,6 +47,10 @@ export class CreationQueue implements Queue {
     return LEVELS.reduce((n, l) => n + this.waiting[l].size, 0) + this.running.size + this.retries.size;
   }
 
+  stats(): { waiting: number; running: number; retrying: number } {
+    return { waiting: LEVELS.reduce((n, l) => n + this.waiting[l].size, 0), running: this.running.size, retrying: this.retries.size };
+  }
+
   /** Resolves when nothing is waiting, running or scheduled for retry (tests and shutdown use it). */
   idle(): Promise<void> {
     if (this.depth() === 0) return Promise.resolve();

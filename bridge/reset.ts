@@ -6,7 +6,7 @@ import { INSTANCE } from './docker/client';
 
 /**
  * `--reset` (k2d's flag): removes what this server instance made — its containers (Service proxies
- * included), networks and volumes, found by the instance label, the proxy images it built, and its
+ * included), networks and volumes, and the proxy images it built, all found by the instance label, and its
  * store (objects, ConfigMap and Secret files, pod volume files, journal) — and nothing else. The CA,
  * the certificate and the token stay, so kubeconfigs keep working on the next start.
  */
@@ -28,13 +28,14 @@ export async function reset(docker: Dockerode, dataPath: string, instance: strin
     await docker.getVolume(v.Name).remove({ force: true } as never);
     say(`removed volume ${v.Name}`);
   }
-  for (const image of await docker.listImages({ filters: { reference: ['k2d-ts/runtime'] } })) {
-    // An image another instance's proxies still run from is kept: Docker refuses, and that is right.
-    const removed = await docker
+  for (const image of await docker.listImages({ filters: { reference: ['k2d-ts/runtime'], label: [`${INSTANCE}=${instance}`] } })) {
+    const name = image.RepoTags?.[0] ?? image.Id;
+    // Instances share the proxy image: one another instance's proxies still run from is kept (Docker refuses).
+    const error = await docker
       .getImage(image.Id)
       .remove()
-      .then(() => true, () => false);
-    if (removed) say(`removed image ${image.RepoTags?.[0] ?? image.Id}`);
+      .then(() => undefined, (err: Error) => err.message);
+    say(error ? `kept image ${name}: ${error.replace(/^\(HTTP code \d+\) \w+ - /, '').trim()}` : `removed image ${name}`);
   }
   for (const entry of ['store', 'configmaps', 'secrets', 'volumes', 'journal.log']) {
     const path = join(dataPath, entry);

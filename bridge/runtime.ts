@@ -19,6 +19,7 @@ import { PodRuntime } from './docker/pods';
 import { ConfigRuntime } from './docker/configs';
 import { configMaps, secrets } from '../shared/resources/configs';
 import { ensureRuntimeImage } from './docker/runtime-image';
+import { discoverSetup, type Setup } from './docker/self';
 import { ServiceRuntime, SERVICE_LABEL } from './docker/services';
 import { EndpointsController } from './controllers/endpoints';
 import { GarbageCollector } from './controllers/garbage-collector';
@@ -63,6 +64,7 @@ export class Runtime {
   private readonly workloads: WorkloadController;
   private readonly collector: GarbageCollector;
   private runtimeImage?: Promise<string>;
+  private setup?: Setup;
   private probes?: ProbeManager;
   private eventStream?: NodeJS.ReadableStream;
   private stopped = false;
@@ -129,12 +131,16 @@ export class Runtime {
   async start(): Promise<void> {
     try {
       this.docker = await connectDocker();
+      if (!this.setup) {
+        this.setup = await discoverSetup(this.docker, this.o.dataPath);
+        for (const warning of this.setup.warnings) this.o.log.warn(warning);
+      }
       const env = this.env();
       const images = new ImageManager(this.docker);
       const agentPath = join(dirname(fileURLToPath(import.meta.url)), 'probe-agent.js');
       this.probes ??= new ProbeManager(this.docker, this.events, this.o.log, agentPath);
       const requeue = (op: Operation) => void this.queue.submit(op, 'medium').catch(() => undefined);
-      this.configRuntime ??= new ConfigRuntime(env, { volumesRoot: join(this.o.dataPath, 'volumes'), requeue });
+      this.configRuntime ??= new ConfigRuntime(env, { volumesRoot: join(this.setup.hostDataPath, 'volumes'), requeue });
       const configs = this.configRuntime;
       // Made once: a reconnect keeps what they know (and their store subscriptions are not doubled).
       this.podRuntime ??= new PodRuntime(env, {
@@ -155,10 +161,8 @@ export class Runtime {
       const docker = this.docker;
       this.runtimeImage = undefined;
       this.serviceRuntime ??= new ServiceRuntime(env, {
-        image: () => (this.runtimeImage ??= ensureRuntimeImage(docker, proxyBundle).catch((err) => {
-          this.runtimeImage = undefined;
-          throw err;
-        })),
+        // Only concurrent asks share a build: the image may be removed meanwhile (another instance's --reset).
+        image: () => (this.runtimeImage ??= ensureRuntimeImage(docker, proxyBundle, managedLabels(this.o.instance)).finally(() => (this.runtimeImage = undefined))),
         events: this.events,
         hostIP: this.o.hostIP,
         instance: this.o.instance,
@@ -243,6 +247,8 @@ export class Runtime {
   view(): DockerView {
     return {
       info: async () => (await this.env().docker.info()) as Record<string, unknown>,
+      version: async () => (await this.env().docker.version()) as unknown as Record<string, unknown>,
+      setup: () => ({ container: this.setup?.container, warnings: this.setup?.warnings ?? [] }),
       logs: async (pod: KObject, container, options, signal) => {
         const found = await this.podRuntime?.containerFor(pod, container);
         if (!found) return undefined;

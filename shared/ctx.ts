@@ -17,6 +17,8 @@ export interface Queue {
    */
   submit(op: Operation, priority: Priority): Promise<void>;
   depth(): number;
+  /** depth() in parts: operations waiting their turn, running against Docker, and waiting to retry. */
+  stats(): { waiting: number; running: number; retrying: number };
 }
 
 export interface LogOptions {
@@ -33,6 +35,10 @@ export interface LogOptions {
 /** What handlers may learn of the Docker host; the bridge fills it from dockerode. */
 export interface DockerView {
   info(): Promise<Record<string, unknown>>;
+  /** The engine's versions, as `docker version` shows them (Version, ApiVersion, MinAPIVersion, Os, Arch...). */
+  version(): Promise<Record<string, unknown>>;
+  /** The server's own container when it runs in one, and what its setup cannot do (known once Docker answered). */
+  setup(): { container?: { id: string; name: string }; warnings: string[] };
   /**
    * A container's log as plain bytes (Docker's stream framing removed); ends with the container when
    * following, or when `signal` aborts. Undefined when the container does not exist (yet).

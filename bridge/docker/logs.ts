@@ -33,13 +33,17 @@ export function demultiplex(source: NodeJS.ReadableStream, tty: boolean, limitBy
           pending = pending.subarray(8 + size);
         }
       });
-      source.on('end', () => {
+      const close = () => {
         try {
           controller.close();
         } catch {
           // closed already (limitBytes)
         }
-      });
+      };
+      source.on('end', close);
+      // A stream destroyed for the client's sake (request aborted, server shutting down) only closes:
+      // the response must still end properly, or `kubectl logs -f` reports an unexpected EOF.
+      source.on('close', close);
       source.on('error', (err) => controller.error(err));
     },
     cancel() {

@@ -15,10 +15,10 @@ export const PROXY_PATH = '/k2d/proxy.mjs';
 /**
  * The image Service proxies run from: this machine's own `node` binary with the shared libraries it
  * loads, and the proxy bundle — assembled here and loaded with an image import, so it works with no
- * registry at all. Its tag is a hash of what goes in, so a new node or proxy makes a new image. (An
- * import cannot carry labels: the `k2d-ts/runtime` repository is what marks the image as ours.)
+ * registry at all. Its tag is a hash of what goes in, so a new node or proxy makes a new image; instances
+ * share it, and its labels name the instance that built it (the one whose --reset removes it).
  */
-export async function ensureRuntimeImage(docker: Dockerode, proxyBundle: string): Promise<string> {
+export async function ensureRuntimeImage(docker: Dockerode, proxyBundle: string, labels: Record<string, string> = {}): Promise<string> {
   const proxy = await readFile(proxyBundle);
   const tag = createHash('sha256').update(process.version).update(process.execPath).update(proxy).digest('hex').slice(0, 12);
   const name = `k2d-ts/runtime:${tag}`;
@@ -41,7 +41,8 @@ export async function ensureRuntimeImage(docker: Dockerode, proxyBundle: string)
     }
     tar.finalize();
   })();
-  const stream = await docker.importImage(tar as unknown as NodeJS.ReadableStream, { repo: 'k2d-ts/runtime', tag });
+  const changes = Object.entries(labels).map(([k, v]) => `LABEL ${JSON.stringify(k)}=${JSON.stringify(v)}`);
+  const stream = await docker.importImage(tar as unknown as NodeJS.ReadableStream, { repo: 'k2d-ts/runtime', tag, changes });
   await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream as NodeJS.ReadableStream, (err: Error | null) => (err ? reject(err) : resolve())));
   await entries;
   return name;

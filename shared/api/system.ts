@@ -92,18 +92,29 @@ export const kubeconfigHandler = (): RouteHandler =>
 
 /**
  * `GET /k2d/system/diagnostics` (k2d's endpoint): what an operator asks first — versions, the Docker
- * engine, the data dir, the creation queue and how many objects of each kind there are.
+ * engine, where the server runs and what its setup cannot do, the data dir, the creation queue and how
+ * many objects of each kind there are.
  */
 export const diagnosticsHandler = (): RouteHandler =>
   route('GET', ['/k2d/system/diagnostics'], async (_req, ctx) => {
     let docker: Record<string, unknown>;
     try {
-      const info = await ctx.docker.info();
-      docker = { reachable: true, serverVersion: info.ServerVersion, operatingSystem: info.OperatingSystem, kernelVersion: info.KernelVersion, containers: info.Containers, images: info.Images };
+      const [info, version] = await Promise.all([ctx.docker.info(), ctx.docker.version()]);
+      docker = {
+        reachable: true,
+        serverVersion: info.ServerVersion ?? version.Version,
+        apiVersion: version.ApiVersion,
+        minAPIVersion: version.MinAPIVersion,
+        operatingSystem: info.OperatingSystem,
+        kernelVersion: info.KernelVersion,
+        containers: info.Containers,
+        images: info.Images,
+      };
     } catch (err) {
       docker = { reachable: false, error: (err as Error).message };
     }
     const started = ctx.server.startedAt ? Date.parse(ctx.server.startedAt) : undefined;
+    const setup = ctx.docker.setup();
     return jsonResponse({
       version: ctx.server.version,
       instance: ctx.server.instance,
@@ -112,7 +123,9 @@ export const diagnosticsHandler = (): RouteHandler =>
       startedAt: ctx.server.startedAt,
       uptimeSeconds: started ? Math.round((ctx.clock.now().getTime() - started) / 1000) : undefined,
       docker,
-      queue: { depth: ctx.queue.depth() },
+      container: setup.container,
+      warnings: setup.warnings,
+      queue: { depth: ctx.queue.depth(), ...ctx.queue.stats() },
       objects: Object.fromEntries(registry.map((def) => [def.resource, ctx.store.count(def)])),
       resourceVersion: String(ctx.store.resourceVersion),
     });

@@ -30,8 +30,9 @@ export function fakeCtx(opts: { failSync?: Error; historySize?: number } = {}): 
         if (priority === 'sync' && opts.failSync) throw opts.failSync;
       },
       depth: () => 0,
+      stats: () => ({ waiting: 0, running: 0, retrying: 0 }),
     },
-    docker: { info: async () => ({}), logs: async () => undefined },
+    docker: { info: async () => ({}), version: async () => ({}), setup: () => ({ warnings: [] }), logs: async () => undefined },
     clock,
     log: { debug: log, info: log, warn: log, error: log },
     server: {

@@ -1,0 +1,85 @@
+import { execFile } from 'node:child_process';
+import { lstat, mkdir, readFile, readlink, symlink } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import type Dockerode from 'dockerode';
+
+/** Where the server runs, as far as Docker work depends on it; shown in diagnostics. */
+export interface Setup {
+  /** The server's own container, when it runs in one (the k2d-ts image). */
+  container?: { id: string; name: string };
+  /** The data dir as the engine sees it: bind-mount sources under it must be host paths. */
+  hostDataPath: string;
+  /** What this setup cannot do, each with how to fix it. */
+  warnings: string[];
+}
+
+const PROBE_FIX = 'run as root, and in a container with --pid=host --cap-add SYS_ADMIN';
+
+/** Docker bind-mounts files of the container's own directory (hostname, hosts, resolv.conf): their paths carry its id. */
+export async function ownContainerId(mountinfo?: string): Promise<string | undefined> {
+  const text = mountinfo ?? (await readFile('/proc/self/mountinfo', 'utf8').catch(() => ''));
+  return /\/containers\/([0-9a-f]{64})\/(?:hostname|hosts|resolv\.conf)\s/.exec(text)?.[1];
+}
+
+/** The host path of `path` inside the container: under the deepest mount that holds it. */
+export function hostPathOf(mounts: Array<{ Source: string; Destination: string }>, path: string): string | undefined {
+  const holders = mounts.filter((m) => path === m.Destination || path.startsWith(`${m.Destination.replace(/\/$/, '')}/`));
+  const mount = holders.sort((a, b) => b.Destination.length - a.Destination.length)[0];
+  return mount ? join(mount.Source, relative(mount.Destination, path)) : undefined;
+}
+
+/**
+ * httpGet and tcpSocket probes enter a pod's network namespace with nsenter (bridge/docker/probes.ts):
+ * that needs the pods' pids to be visible (the host's pid namespace) and CAP_SYS_ADMIN. Tried once on
+ * ourselves rather than guessed from the container's settings.
+ */
+async function probeProblem(inHostPidNamespace: boolean): Promise<string | undefined> {
+  if (!inHostPidNamespace) return `httpGet and tcpSocket probes will fail: pod processes are not visible from this container (${PROBE_FIX})`;
+  const error = await new Promise<string | undefined>((resolve) =>
+    execFile('nsenter', ['--target', String(process.pid), '--net', '--', process.execPath, '--version'], { timeout: 5000 }, (err, _out, stderr) =>
+      resolve(err ? (stderr.trim().split('\n')[0] || err.message) : undefined),
+    ),
+  );
+  return error ? `httpGet and tcpSocket probes will fail: nsenter cannot enter a network namespace (${error}; ${PROBE_FIX})` : undefined;
+}
+
+/**
+ * Bind-mount sources are resolved by the engine on the host. When the data dir is a named volume (or a
+ * host directory at another path), its host path is made to lead to the data dir inside this container
+ * too, so the same path works for writing files here and for Docker's mounts there.
+ */
+async function linkHostPath(hostPath: string, dataPath: string): Promise<string | undefined> {
+  try {
+    const st = await lstat(hostPath).catch(() => undefined);
+    if (st?.isSymbolicLink() && (await readlink(hostPath)) === dataPath) return undefined;
+    if (st) return `${hostPath} exists in this container`;
+    await mkdir(dirname(hostPath), { recursive: true });
+    await symlink(dataPath, hostPath);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+export async function discoverSetup(docker: Dockerode, dataPath: string): Promise<Setup> {
+  const id = await ownContainerId();
+  const info = id ? await docker.getContainer(id).inspect().catch(() => undefined) : undefined;
+  if (!info) {
+    const problem = await probeProblem(true);
+    return { hostDataPath: dataPath, warnings: problem ? [problem] : [] };
+  }
+  const warnings: string[] = [];
+  const container = { id: info.Id, name: info.Name.replace(/^\//, '') };
+  const problem = await probeProblem(info.State.Pid === process.pid);
+  if (problem) warnings.push(problem);
+  const hostPath = hostPathOf(info.Mounts as Array<{ Source: string; Destination: string }>, dataPath);
+  if (!hostPath) {
+    warnings.push(`the data dir ${dataPath} is not on a volume: it goes with the container, and ConfigMap and Secret volumes cannot be mounted (-v k2d-data:${dataPath})`);
+    return { container, hostDataPath: dataPath, warnings };
+  }
+  if (hostPath === dataPath) return { container, hostDataPath: dataPath, warnings };
+  const failure = await linkHostPath(hostPath, dataPath);
+  if (!failure) return { container, hostDataPath: hostPath, warnings };
+  warnings.push(`ConfigMap and Secret volumes will fail: Docker finds the data dir at ${hostPath} and it cannot be linked here (${failure}); mount it at the same path on both sides (-v ${dataPath}:${dataPath})`);
+  return { container, hostDataPath: dataPath, warnings };
+}
