@@ -132,7 +132,7 @@ export class Runtime {
     try {
       this.docker = await connectDocker();
       if (!this.setup) {
-        this.setup = await discoverSetup(this.docker, this.o.dataPath);
+        this.setup = await discoverSetup(this.docker, this.o.dataPath, { host: this.o.apiHost, port: this.o.apiPort });
         for (const warning of this.setup.warnings) this.o.log.warn(warning);
       }
       const env = this.env();

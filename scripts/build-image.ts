@@ -3,9 +3,10 @@
 // node_modules: everything the server loads at run time is in it) and CA certificates, loaded with
 // `docker import`. The Dockerfile builds the equivalent image where a registry is reachable.
 //   node --import tsx scripts/build-image.ts [--tag name:tag]...   (default: k2d-ts:<version> and k2d-ts:latest)
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pack } from 'tar-stream';
@@ -65,10 +66,22 @@ await add({ name: 'etc/passwd', mode: 0o644 }, Buffer.from(`root:x:0:0:root:/roo
 await add({ name: 'etc/group', mode: 0o644 }, Buffer.from(`root:x:0:\nk2d:x:${K2D_UID}:\nnogroup:x:65534:\n`));
 if (existsSync('/etc/ssl/certs/ca-certificates.crt')) await add({ name: 'etc/ssl/certs/ca-certificates.crt', mode: 0o644 }, await readFile('/etc/ssl/certs/ca-certificates.crt'));
 // httpGet/tcpSocket probes run in the pods' network namespaces through nsenter (see the README).
-for (const [target, source] of await runtimeFiles(['/usr/bin/nsenter'].filter((p) => existsSync(p)))) {
+const files = await runtimeFiles(['/usr/bin/nsenter'].filter((p) => existsSync(p)));
+// Distribution node binaries keep their symbol table and debug info (12 MB); only the dynamic symbols
+// (which stay) are needed at run time.
+const scratch = await mkdtemp(join(tmpdir(), 'k2d-image-'));
+const node = files.get('/usr/local/bin/node') as string;
+try {
+  execFileSync('strip', ['--strip-all', '-o', join(scratch, 'node'), node], { stdio: 'ignore' });
+  files.set('/usr/local/bin/node', join(scratch, 'node'));
+} catch {
+  console.warn('build-image: strip failed or is missing (binutils); node goes in unstripped');
+}
+for (const [target, source] of files) {
   if (typeof source === 'object') await add({ name: target.slice(1), type: 'symlink', linkname: source.link });
   else await add({ name: target.slice(1), mode: (await stat(source)).mode & 0o777 }, await readFile(source));
 }
+await rm(scratch, { recursive: true, force: true });
 // The bundle without its source maps (they are half its size).
 for (const file of walk(dist).filter((f) => !f.endsWith('.map'))) await add({ name: join('app/dist', relative(dist, file)), mode: 0o644 }, await readFile(file));
 await add({ name: 'app/package.json', mode: 0o644 }, Buffer.from(`${JSON.stringify({ name: 'k2d-ts', version: pkg.version, type: 'module' })}\n`));

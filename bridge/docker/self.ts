@@ -43,6 +43,26 @@ async function probeProblem(inHostPidNamespace: boolean): Promise<string | undef
   return error ? `httpGet and tcpSocket probes will fail: nsenter cannot enter a network namespace (${error}; ${PROBE_FIX})` : undefined;
 }
 
+type PortBinding = { HostIp?: string; HostPort?: string };
+
+/**
+ * The kubeconfig and the pods' KUBERNETES_SERVICE_PORT carry the port the server listens on, so it must
+ * be published at that same number; pods come from their bridge networks (to host.docker.internal, the
+ * gateway, or the advertised address), which a port published on a loopback address only does not answer.
+ */
+export function portProblem(port: number, networkMode: string | undefined, published: Record<string, PortBinding[] | null> | undefined, apiHost: string): string | undefined {
+  if (networkMode === 'host') return undefined;
+  const bindings = published?.[`${port}/tcp`] ?? [];
+  if (!bindings.length) return `port ${port} is not published: kubectl and pods cannot reach the API (-p ${port}:${port})`;
+  const same = bindings.filter((b) => b.HostPort === String(port));
+  if (!same.length) {
+    const other = bindings[0].HostPort;
+    return `port ${port} is published as ${other}, but the kubeconfig and pods use ${port}: publish it at the same number (-p ${port}:${port}) or set K2D_PORT=${other} and -p ${other}:${other}`;
+  }
+  if (same.every((b) => b.HostIp === '127.0.0.1' || b.HostIp === '::1')) return `port ${port} is published on ${same[0].HostIp} only: pods cannot reach the API at ${apiHost} (-p ${port}:${port})`;
+  return undefined;
+}
+
 /**
  * Bind-mount sources are resolved by the engine on the host. When the data dir is a named volume (or a
  * host directory at another path), its host path is made to lead to the data dir inside this container
@@ -61,7 +81,7 @@ async function linkHostPath(hostPath: string, dataPath: string): Promise<string 
   }
 }
 
-export async function discoverSetup(docker: Dockerode, dataPath: string): Promise<Setup> {
+export async function discoverSetup(docker: Dockerode, dataPath: string, api: { host: string; port: number }): Promise<Setup> {
   const id = await ownContainerId();
   const info = id ? await docker.getContainer(id).inspect().catch(() => undefined) : undefined;
   if (!info) {
@@ -72,6 +92,8 @@ export async function discoverSetup(docker: Dockerode, dataPath: string): Promis
   const container = { id: info.Id, name: info.Name.replace(/^\//, '') };
   const problem = await probeProblem(info.State.Pid === process.pid);
   if (problem) warnings.push(problem);
+  const unreachable = portProblem(api.port, info.HostConfig.NetworkMode, info.NetworkSettings.Ports as Record<string, PortBinding[] | null>, api.host);
+  if (unreachable) warnings.push(unreachable);
   const hostPath = hostPathOf(info.Mounts as Array<{ Source: string; Destination: string }>, dataPath);
   if (!hostPath) {
     warnings.push(`the data dir ${dataPath} is not on a volume: it goes with the container, and ConfigMap and Secret volumes cannot be mounted (-v k2d-data:${dataPath})`);

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import diagnostics from '../../handlers/k2d/system/diagnostics';
-import { hostPathOf, ownContainerId } from '../../bridge/docker/self';
+import { hostPathOf, ownContainerId, portProblem } from '../../bridge/docker/self';
 import { fakeCtx, req } from '../helpers/fake-ctx';
 
 test('diagnostics: versions, Docker engine with its API version, setup, data dir, queue and object counts per kind', async () => {
@@ -74,6 +74,21 @@ test('the host path of the data dir: the deepest mount holding it, named volume 
   assert.is(hostPathOf(mounts, '/var/lib/k2d/store/pods'), '/srv/k2d-store/pods');
   assert.is(hostPathOf(mounts, '/var/lib/k2dx'), undefined);
   assert.is(hostPathOf([{ Source: '/var/lib/k2d', Destination: '/var/lib/k2d' }], '/var/lib/k2d'), '/var/lib/k2d');
+});
+
+test('the API port must be published at its own number and beyond loopback, or pods cannot reach it', () => {
+  const gw = 'host.docker.internal';
+  assert.is(portProblem(6443, 'default', { '6443/tcp': [{ HostIp: '0.0.0.0', HostPort: '6443' }, { HostIp: '::', HostPort: '6443' }] }, gw), undefined);
+  assert.is(portProblem(6443, 'host', {}, gw), undefined);
+  assert.is(portProblem(6443, 'default', {}, gw), 'port 6443 is not published: kubectl and pods cannot reach the API (-p 6443:6443)');
+  assert.is(portProblem(6443, 'default', { '6443/tcp': null }, gw), 'port 6443 is not published: kubectl and pods cannot reach the API (-p 6443:6443)');
+  assert.is(
+    portProblem(6443, 'default', { '6443/tcp': [{ HostIp: '0.0.0.0', HostPort: '7443' }] }, gw),
+    'port 6443 is published as 7443, but the kubeconfig and pods use 6443: publish it at the same number (-p 6443:6443) or set K2D_PORT=7443 and -p 7443:7443',
+  );
+  const loopback = { '6443/tcp': [{ HostIp: '127.0.0.1', HostPort: '6443' }] };
+  assert.is(portProblem(6443, 'default', loopback, gw), 'port 6443 is published on 127.0.0.1 only: pods cannot reach the API at host.docker.internal (-p 6443:6443)');
+  assert.is(portProblem(6443, 'default', loopback, '192.168.1.10'), 'port 6443 is published on 127.0.0.1 only: pods cannot reach the API at 192.168.1.10 (-p 6443:6443)');
 });
 
 test.run();
