@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cleanup, docker, kubectl, startServer, until, type RunningServer } from '../helpers/server';
+import { applyYaml, cleanup, docker, kubectl, startServer, until, type RunningServer } from '../helpers/server';
 
 // Deployments through real kubectl: replicas, scale, rolling updates that keep availability, undo,
 // history, a stalled rollout, a server killed mid-rollout, cascading deletes, bad input.
@@ -35,11 +35,7 @@ ${extra}  template:
         readinessProbe: {httpGet: {path: /, port: 8080}, periodSeconds: 1}
 `;
 
-async function apply(server: RunningServer, name: string, yaml: string) {
-  const file = join(server.dataPath, `${name}.yaml`);
-  await writeFile(file, yaml);
-  return kubectl(server, ['apply', '-f', file]);
-}
+const apply = (server: RunningServer, name: string, yaml: string) => applyYaml(server, name, yaml, true);
 
 const containers = async (server: RunningServer, app: string) =>
   (await docker.listContainers({ filters: { label: [`app.k2d.io/instance=${server.instance}`, `resource.k2d.io/namespace-name=${NS}`] } })).filter((c) =>
