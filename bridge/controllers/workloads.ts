@@ -81,7 +81,13 @@ export class WorkloadController {
         if (owner?.kind === 'Deployment') mark(`d/${ns}/${owner.name}`);
       } else if (change.resource === pods.resource) {
         const owner = controllerOf(obj) ?? (change.previous && controllerOf(change.previous));
-        if (owner?.kind === 'ReplicaSet') mark(`rs/${ns}/${owner.name}`);
+        if (owner?.kind === 'ReplicaSet') {
+          mark(`rs/${ns}/${owner.name}`);
+          // A Recreate rollout waits for the old pods to be gone, which the ReplicaSet's status may not show.
+          const rs = this.o.store.get(replicaSets, ns, owner.name);
+          const deployment = rs && controllerOf(rs);
+          if (deployment?.kind === 'Deployment' && change.type === 'DELETED') mark(`d/${ns}/${deployment.name}`);
+        }
       }
     });
     for (const d of this.o.store.list(deployments)) mark(`d/${d.metadata.namespace}/${d.metadata.name}`);

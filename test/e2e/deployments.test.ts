@@ -137,6 +137,27 @@ t('kill -9 of the server mid-rollout: after a restart the rollout completes with
   await until('four containers', async () => ((await containers(ctx.server, 'web')).length === 4 ? true : undefined), 30_000);
 });
 
+t('Recreate: the old pods go before new ones start, and the rollout completes', async ({ server }) => {
+  assert.is((await apply(server, 'recreate', deployment('recreate', 2, 'k2d-test/busybox:1', '  strategy: {type: Recreate}\n'))).code, 0);
+  assert.is((await rolloutStatus(server, 'recreate')).code, 0);
+  let overlap = false;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const live = (await get(server, ['pods', '-l', 'app=recreate'])).items.filter((p: { metadata: { deletionTimestamp?: string } }) => !p.metadata.deletionTimestamp);
+      const images = new Set(live.map((p: { spec: { containers: Array<{ image: string }> } }) => p.spec.containers[0].image));
+      if (images.size > 1) overlap = true;
+    }
+  })();
+  assert.is((await kubectl(server, ['set', 'image', 'deploy/recreate', '-n', NS, 'httpd=k2d-test/busybox:2'])).code, 0);
+  const status = await rolloutStatus(server, 'recreate');
+  sampling = false;
+  await sampler;
+  assert.is(status.code, 0, status.stderr);
+  assert.not.ok(overlap, 'old and new pods ran together');
+  assert.is((await kubectl(server, ['delete', 'deploy', 'recreate', '-n', NS])).code, 0);
+});
+
 t('bad Deployments are refused with the field path and nothing is created', async ({ server }) => {
   const cases: Array<[string, RegExp]> = [
     [deployment('bad', -1), /spec\.replicas: Invalid value: -1: must be greater than or equal to 0/],
