@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Logger } from '../shared/ctx';
 import type { KObject } from '../shared/k8s/meta';
 import type { Persistence, StoredObject } from '../shared/store/object-store';
+import { DataFiles, type DataRecord } from './data-files';
 
 /** A path segment that cannot climb out of the store, whatever validation let through. */
 function segment(value: string): string {
@@ -12,14 +14,18 @@ function segment(value: string): string {
 
 /**
  * One JSON file per object: `<data>/store/<resource>/[<namespace>/]<name>.json`, written to a temporary
- * file and renamed so that a crash leaves the old or the new object, never half of one.
+ * file and renamed so that a crash leaves the old or the new object, never half of one. ConfigMap and
+ * Secret values live in k2d's one-file-per-key layout instead (bridge/data-files.ts); their record holds
+ * the rest of the object and the list of its key files.
  */
 export class DiskPersistence implements Persistence {
   private readonly root: string;
   private readonly made = new Set<string>();
+  private readonly files: DataFiles;
 
-  constructor(dataPath: string) {
+  constructor(dataPath: string, log?: Logger) {
     this.root = join(dataPath, 'store');
+    this.files = new DataFiles(dataPath, log);
   }
 
   private dir(resource: string, obj: KObject): string {
@@ -38,11 +44,15 @@ export class DiskPersistence implements Persistence {
   }
 
   async write(resource: string, obj: KObject): Promise<void> {
-    await this.atomicWrite(this.dir(resource, obj), `${segment(obj.metadata.name)}.json`, JSON.stringify(obj));
+    const write = (content: unknown) => this.atomicWrite(this.dir(resource, obj), `${segment(obj.metadata.name)}.json`, JSON.stringify(content));
+    if (this.files.handles(resource)) await this.files.write(resource, obj, write);
+    else await write(obj);
   }
 
   async remove(resource: string, obj: KObject): Promise<void> {
-    await rm(join(this.dir(resource, obj), `${segment(obj.metadata.name)}.json`), { force: true });
+    const remove = () => rm(join(this.dir(resource, obj), `${segment(obj.metadata.name)}.json`), { force: true });
+    if (this.files.handles(resource)) await this.files.remove(resource, obj, remove);
+    else await remove();
   }
 
   async writeResourceVersion(rv: number): Promise<void> {
@@ -52,11 +62,14 @@ export class DiskPersistence implements Persistence {
   /** Everything stored, and the highest resourceVersion ever handed out. */
   async load(namespacedResources: Set<string>): Promise<{ objects: StoredObject[]; resourceVersion: number }> {
     const objects: StoredObject[] = [];
+    const records = new Map<string, DataRecord[]>();
     if (!existsSync(this.root)) return { objects, resourceVersion: 0 };
     const readDir = async (dir: string, resource: string) => {
       for (const entry of await readdir(dir, { withFileTypes: true })) {
         if (entry.isFile() && entry.name.endsWith('.json') && !entry.name.startsWith('.')) {
-          objects.push({ resource, object: JSON.parse(await readFile(join(dir, entry.name), 'utf8')) });
+          const content = JSON.parse(await readFile(join(dir, entry.name), 'utf8'));
+          if (this.files.handles(resource)) records.set(resource, [...(records.get(resource) ?? []), content]);
+          else objects.push({ resource, object: content });
         }
       }
     };
@@ -67,6 +80,8 @@ export class DiskPersistence implements Persistence {
         for (const ns of await readdir(dir, { withFileTypes: true })) if (ns.isDirectory()) await readDir(join(dir, ns.name), entry.name);
       } else await readDir(dir, entry.name);
     }
+    // Also with no records left: a create interrupted before its commit leaves staged files to drop.
+    for (const resource of this.files.kinds()) for (const object of await this.files.load(resource, records.get(resource) ?? [])) objects.push({ resource, object });
     const rvFile = join(this.root, 'resourceVersion');
     const resourceVersion = existsSync(rvFile) ? Number(await readFile(rvFile, 'utf8')) || 0 : 0;
     return { objects, resourceVersion };

@@ -8,7 +8,11 @@ import type { KObject } from '../shared/k8s/meta';
 import { findResource, registry } from '../shared/resources/index';
 import { pods } from '../shared/resources/pods';
 import type { ObjectStore } from '../shared/store/object-store';
+import { configMaps } from '../shared/resources/configmaps';
+import { secrets } from '../shared/resources/secrets';
 import { connectDocker, INSTANCE, MANAGED_BY, managedLabels } from './docker/client';
+import { ConfigVolumes } from './docker/config-volumes';
+import { ConfigRuntime, configEnv } from './docker/configs';
 import { syncExternal } from './docker/external';
 import { ImageManager } from './docker/images';
 import { containerLogs } from './docker/logs';
@@ -57,6 +61,8 @@ export class Runtime {
   private podRuntime?: PodRuntime;
   private serviceRuntime?: ServiceRuntime;
   private readonly endpoints: EndpointsController;
+  private readonly configs: ConfigRuntime;
+  private readonly configVolumes: ConfigVolumes;
   private readonly workloads: WorkloadController;
   private readonly collector: GarbageCollector;
   private runtimeImage?: Promise<string>;
@@ -77,6 +83,14 @@ export class Runtime {
     // Endpoints follow pods and Services from the store alone: they stay right while Docker is away.
     this.endpoints = new EndpointsController(o.store, o.log);
     this.endpoints.start();
+    const reapply = (pod: KObject) => void this.queue.submit({ resource: pods.resource, namespace: pod.metadata.namespace, name: pod.metadata.name, action: 'apply' }, 'medium').catch(() => undefined);
+    this.configs = new ConfigRuntime(o.store, reapply);
+    this.configVolumes = new ConfigVolumes(join(o.dataPath, 'pods'), o.store);
+    // A pod's projected ConfigMaps and Secrets leave the disk with it, however it was deleted.
+    o.store.subscribe((change) => {
+      if (change.resource === pods.resource && change.type === 'DELETED') void this.configVolumes.tearDown(change.object.metadata.uid!).catch(() => undefined);
+    });
+    void this.configVolumes.prune(new Set(o.store.list(pods).map((p) => p.metadata.uid!))).catch((err) => o.log.warn({ err: (err as Error).message }, 'removing volume directories of deleted pods failed'));
     const submit = (op: Operation, priority: 'high' | 'medium' | 'low') => this.queue.submit(op, priority);
     this.workloads = new WorkloadController({ store: o.store, clock: o.clock, log: o.log, nodeName: o.nodeName, submit });
     this.workloads.start();
@@ -98,6 +112,7 @@ export class Runtime {
     if (resource === 'namespaces') return namespaceMapping;
     if (resource === pods.resource) return this.podRuntime;
     if (resource === services.resource) return this.serviceRuntime;
+    if (resource === configMaps.resource || resource === secrets.resource) return this.configs;
     return undefined;
   }
 
@@ -107,6 +122,8 @@ export class Runtime {
     if (!def || !mapping) return;
     const obj = this.o.store.get(def, op.namespace, op.name);
     if (!obj) return;
+    // ConfigMaps and Secrets need no Docker: their deletes finish and their users are re-applied while it is away.
+    if (mapping === this.configs) return op.action === 'delete' || obj.metadata.deletionTimestamp ? this.configs.delete(obj) : this.configs.apply(obj);
     if (op.action === 'delete' || obj.metadata.deletionTimestamp) await mapping.delete(obj, this.env());
     else {
       await mapping.apply(obj, this.env());
@@ -140,6 +157,8 @@ export class Runtime {
         apiPort: this.o.apiPort,
         instance: this.o.instance,
         aliases: (pod) => this.serviceRuntime?.headlessAliases(pod) ?? [],
+        lookup: (namespace, kind, name) => configEnv(this.o.store, namespace, kind, name),
+        configVolumes: this.configVolumes,
       });
       const proxyBundle = join(dirname(fileURLToPath(import.meta.url)), 'proxy.js');
       const docker = this.docker;

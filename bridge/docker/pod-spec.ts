@@ -29,8 +29,8 @@ export interface PodContext {
   podIP?: string;
   /** Extra DNS names of the pod on its namespace network (headless Services that select it). */
   aliases?: string[];
-  /** ConfigMap/Secret values for env, or undefined when missing (the kubelet's CreateContainerConfigError). */
-  lookup?: (kind: 'ConfigMap' | 'Secret', name: string, key?: string) => Record<string, string> | string | undefined;
+  /** A ConfigMap's/Secret's values for env in the pod's namespace, or undefined when missing (the kubelet's CreateContainerConfigError). */
+  lookup?: (kind: 'ConfigMap' | 'Secret', name: string) => Record<string, string> | undefined;
 }
 
 export class ContainerConfigError extends Error {}
@@ -85,8 +85,11 @@ function resourceField(container: Json, ref: Json): string {
   return String(Math.ceil(parseQuantity(value) / divisor));
 }
 
-/** The container's environment in order: envFrom first, then env (later entries win), with `$(VAR)` expanded. */
-export function environment(pod: KObject, container: Json, ctx: PodContext): Record<string, string> {
+/**
+ * The container's environment in order: envFrom first, then env (later entries win), with `$(VAR)` expanded.
+ * Names whose value came from a ConfigMap or Secret are added to `fromConfig`.
+ */
+export function environment(pod: KObject, container: Json, ctx: PodContext, fromConfig = new Set<string>()): Record<string, string> {
   const vars: Record<string, string> = {
     KUBERNETES_SERVICE_HOST: ctx.apiHost,
     KUBERNETES_SERVICE_PORT: String(ctx.apiPort),
@@ -97,24 +100,35 @@ export function environment(pod: KObject, container: Json, ctx: PodContext): Rec
     const ref = source.configMapRef ?? source.secretRef;
     const kind = source.configMapRef ? 'ConfigMap' : 'Secret';
     const data = ctx.lookup?.(kind, ref.name);
-    if (data === undefined || typeof data === 'string') {
+    if (data === undefined) {
       if (ref.optional) continue;
       throw new ContainerConfigError(`${kind.toLowerCase()} "${ref.name}" not found`);
     }
-    for (const [k, v] of Object.entries(data)) vars[`${source.prefix ?? ''}${k}`] = v;
+    for (const [k, v] of Object.entries(data)) {
+      vars[`${source.prefix ?? ''}${k}`] = v;
+      fromConfig.add(`${source.prefix ?? ''}${k}`);
+    }
   }
   for (const env of container.env ?? []) {
+    fromConfig.delete(env.name);
     if (env.valueFrom?.fieldRef) vars[env.name] = fieldRef(pod, ctx, env.valueFrom.fieldRef.fieldPath);
     else if (env.valueFrom?.resourceFieldRef) vars[env.name] = resourceField(container, env.valueFrom.resourceFieldRef);
     else if (env.valueFrom?.configMapKeyRef || env.valueFrom?.secretKeyRef) {
       const ref = env.valueFrom.configMapKeyRef ?? env.valueFrom.secretKeyRef;
       const kind = env.valueFrom.configMapKeyRef ? 'ConfigMap' : 'Secret';
-      const value = ctx.lookup?.(kind, ref.name, ref.key);
+      // The kubelet's two messages: the object is missing, or it lacks the key.
+      const data = ctx.lookup?.(kind, ref.name);
+      if (data === undefined) {
+        if (ref.optional) continue;
+        throw new ContainerConfigError(`${kind.toLowerCase()} "${ref.name}" not found`);
+      }
+      const value = data[ref.key];
       if (typeof value !== 'string') {
         if (ref.optional) continue;
         throw new ContainerConfigError(`couldn't find key ${ref.key} in ${kind} ${pod.metadata.namespace}/${ref.name}`);
       }
       vars[env.name] = value;
+      fromConfig.add(env.name);
     } else vars[env.name] = expand(env.value ?? '', vars);
   }
   return vars;
@@ -128,7 +142,8 @@ function user(sc: Json): string | undefined {
 /** The create options of one container of the pod. `index` is its place in containers (or initContainers). */
 export function containerConfig(pod: KObject, container: Json, index: number, ctx: PodContext, init = false): Dockerode.ContainerCreateOptions {
   const spec = pod.spec as Json;
-  const vars = environment(pod, container, ctx);
+  const fromConfig = new Set<string>();
+  const vars = environment(pod, container, ctx, fromConfig);
   const owner = containerName(pod, spec.containers[0].name, 0);
   const ownsNetwork = !init && index === 0;
   const sc = { ...spec.securityContext, ...container.securityContext };
@@ -151,7 +166,8 @@ export function containerConfig(pod: KObject, container: Json, index: number, ct
     [POD_UID]: pod.metadata.uid!,
     [POD_CONTAINER]: container.name,
     [POD_ROLE]: init ? 'init' : 'app',
-    [SPEC_HASH]: hash({ container, volumes: ctx.volumes, env: vars, ownsNetwork }),
+    // Values read from ConfigMaps and Secrets stay out: as with the kubelet, changing them restarts nothing.
+    [SPEC_HASH]: hash({ container, volumes: ctx.volumes, env: Object.fromEntries(Object.entries(vars).filter(([k]) => !fromConfig.has(k))), ownsNetwork }),
   };
   const config: Dockerode.ContainerCreateOptions = {
     name: init ? containerName(pod, container.name, index, true) : containerName(pod, container.name, index),

@@ -5,6 +5,8 @@ import type { KObject } from '../../shared/k8s/meta';
 import { EXTERNAL_ANNOTATION, pods } from '../../shared/resources/pods';
 import type { EventRecorder } from '../events';
 import { isNotFound, MANAGED_BY, INSTANCE, NAMESPACE_LABEL } from './client';
+import type { ConfigVolumes } from './config-volumes';
+import { VolumeError } from './config-volumes';
 import { ImageError, type ImageManager } from './images';
 import type { BridgeEnv, Mapping } from './mapping';
 import { networkName } from './namespaces';
@@ -25,7 +27,10 @@ export interface PodRuntimeOptions {
   apiHost: string;
   apiPort: number;
   instance: string;
-  lookup?: PodContext['lookup'];
+  /** A ConfigMap's or Secret's values for env (configMapKeyRef, secretKeyRef, envFrom). */
+  lookup?: (namespace: string, kind: 'ConfigMap' | 'Secret', name: string) => Record<string, string> | undefined;
+  /** Projects configMap, secret and projected volumes into per-pod directories. */
+  configVolumes?: ConfigVolumes;
   /** The pod's names from headless Services. */
   aliases?: (pod: KObject) => string[];
 }
@@ -106,7 +111,7 @@ export class PodRuntime implements Mapping {
       labels: this.env.labels,
       volumes,
       podIP,
-      lookup: this.opts.lookup,
+      lookup: this.opts.lookup && ((kind, name) => this.opts.lookup!(pod.metadata.namespace!, kind, name)),
       aliases: this.opts.aliases?.(pod),
     };
   }
@@ -133,6 +138,9 @@ export class PodRuntime implements Mapping {
         });
         const info = await this.env.docker.getVolume((volume as unknown as { name?: string; Name?: string }).name ?? name).inspect();
         out[v.name] = { type: 'volume', source: name, hostPath: info.Mountpoint } as PodContext['volumes'][string];
+      } else if (this.opts.configVolumes?.handles(v)) {
+        // Read-only, as the kubelet mounts these.
+        out[v.name] = { type: 'bind', source: await this.opts.configVolumes.setUp(pod, v), readOnly: true };
       } else if (v.hostPath) {
         if (v.hostPath.type === 'DirectoryOrCreate') await mkdir(v.hostPath.path, { recursive: true });
         out[v.name] = { type: 'bind', source: v.hostPath.path };
@@ -241,6 +249,13 @@ export class PodRuntime implements Mapping {
       try {
         volumes = await this.volumes(pod);
       } catch (err) {
+        if (err instanceof VolumeError) {
+          // The kubelet's mount failure: the pod stays ContainerCreating, retried when the object appears.
+          for (const c of spec.containers) state.waiting[c.name] = { reason: 'ContainerCreating' };
+          await this.opts.events.record(pod, 'Warning', 'FailedMount', `MountVolume.SetUp failed for volume "${err.volume}" : ${err.message}`);
+          this.later(state, pod, Date.now() + BACKOFF_START_MS);
+          return;
+        }
         if (!(err instanceof ContainerConfigError)) throw err;
         for (const c of spec.containers) state.waiting[c.name] = { reason: 'CreateContainerConfigError', message: err.message };
         return;
@@ -321,6 +336,7 @@ export class PodRuntime implements Mapping {
     await Promise.all(containers.map((c) => this.remove(c.Id, grace)));
     const volumes = await this.env.docker.listVolumes({ filters: { label: [`${POD_UID}=${uid}`] } });
     await Promise.all((volumes.Volumes ?? []).map((v) => this.env.docker.getVolume(v.Name).remove().catch(() => undefined)));
+    await this.opts.configVolumes?.tearDown(uid);
     this.states.delete(uid);
     if (this.env.store.get(pods, pod.metadata.namespace, pod.metadata.name)?.metadata.uid === uid) {
       await this.env.store.delete(pods, pod.metadata.namespace, pod.metadata.name).catch(() => undefined);

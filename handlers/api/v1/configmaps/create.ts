@@ -1,0 +1,4 @@
+import { createHandler } from '../../../../shared/api/handlers';
+import { configMaps } from '../../../../shared/resources/configmaps';
+
+export default createHandler(configMaps);

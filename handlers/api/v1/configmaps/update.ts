@@ -1,0 +1,4 @@
+import { updateHandler } from '../../../../shared/api/handlers';
+import { configMaps } from '../../../../shared/resources/configmaps';
+
+export default updateHandler(configMaps);

@@ -1,0 +1,4 @@
+import { getHandler } from '../../../../shared/api/handlers';
+import { secrets } from '../../../../shared/resources/secrets';
+
+export default getHandler(secrets);

@@ -1,0 +1,4 @@
+import { listHandler } from '../../../../shared/api/handlers';
+import { secrets } from '../../../../shared/resources/secrets';
+
+export default listHandler(secrets);
