@@ -16,6 +16,8 @@ const Env = z.object({
   K2D_LOG_FORMAT: z.enum(['text', 'json']).default('text'),
   /** Where the server listens; k2d listens everywhere. */
   K2D_BIND_ADDR: z.string().refine((v) => isIP(v) !== 0, 'must be an IP address').default('0.0.0.0'),
+  // k2d's `volume` backend (values in Docker volumes) is not built: refused rather than silently ignored.
+  K2D_STORE_BACKEND: z.enum(['disk'], { error: 'only "disk" is supported (the "volume" backend of k2d is not built yet)' }).default('disk'),
 });
 
 export type Config = {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,6 +11,17 @@ import { DataFiles, type DataRecord } from './data-files';
 function segment(value: string): string {
   if (!value || value === '.' || value === '..' || /[/\\\0]/.test(value)) throw new Error(`unsafe name for the store: ${JSON.stringify(value)}`);
   return value;
+}
+
+const MAX_RECORD_FILE = 200;
+
+/**
+ * `<name>.json`; a name too long for a file name once `.json` and the temporary suffix are added (the API
+ * allows 253 characters) is hashed instead, behind a `~` that no Kubernetes name contains.
+ */
+function recordFile(name: string): string {
+  const file = `${segment(name)}.json`;
+  return Buffer.byteLength(file) <= MAX_RECORD_FILE ? file : `~${createHash('sha256').update(name).digest('hex')}.json`;
 }
 
 /**
@@ -44,13 +56,13 @@ export class DiskPersistence implements Persistence {
   }
 
   async write(resource: string, obj: KObject): Promise<void> {
-    const write = (content: unknown) => this.atomicWrite(this.dir(resource, obj), `${segment(obj.metadata.name)}.json`, JSON.stringify(content));
+    const write = (content: unknown) => this.atomicWrite(this.dir(resource, obj), recordFile(obj.metadata.name), JSON.stringify(content));
     if (this.files.handles(resource)) await this.files.write(resource, obj, write);
     else await write(obj);
   }
 
   async remove(resource: string, obj: KObject): Promise<void> {
-    const remove = () => rm(join(this.dir(resource, obj), `${segment(obj.metadata.name)}.json`), { force: true });
+    const remove = () => rm(join(this.dir(resource, obj), recordFile(obj.metadata.name)), { force: true });
     if (this.files.handles(resource)) await this.files.remove(resource, obj, remove);
     else await remove();
   }

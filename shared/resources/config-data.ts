@@ -67,3 +67,47 @@ export function immutableCauses(obj: { immutable?: boolean } & Record<string, un
 }
 
 export const tooLong = (field: string): StatusCause => ({ reason: 'FieldValueTooLong', field, message: `Too long: must have at most ${MAX_DATA_BYTES} bytes` });
+
+const FILE_MODE = 'must be a number between 0 and 0777 (octal), both inclusive';
+
+/** ValidateLocalNonReservedPath: a file path inside a volume, relative, never climbing out. */
+function pathCauses(path: string, field: string): StatusCause[] {
+  if (!path) return [{ reason: 'FieldValueRequired', field, message: 'Required value' }];
+  const invalid = (msg: string): StatusCause => ({ reason: 'FieldValueInvalid', field, message: `Invalid value: ${JSON.stringify(path)}: ${msg}` });
+  const causes: StatusCause[] = [];
+  if (path.startsWith('/')) causes.push(invalid('must be a relative path'));
+  if (path.split('/').includes('..')) causes.push(invalid("must not contain '..'"));
+  if ((path.split('/').filter(Boolean).pop() ?? '').startsWith('..')) causes.push(invalid("must not start with '..'"));
+  return causes;
+}
+
+function modeCauses(mode: unknown, field: string): StatusCause[] {
+  if (mode === undefined || (Number.isInteger(mode) && (mode as number) >= 0 && (mode as number) <= 0o777)) return [];
+  return [{ reason: 'FieldValueInvalid', field, message: `Invalid value: ${JSON.stringify(mode)}: ${FILE_MODE}` }];
+}
+
+/** The apiserver's checks of configMap, secret and projected volumes: item paths and file modes. */
+export function configVolumeCauses(volumes: Array<Record<string, any>> | undefined, at: string): StatusCause[] {
+  const causes: StatusCause[] = [];
+  (volumes ?? []).forEach((v, i) => {
+    const sources: Array<[Record<string, any>, string]> = [];
+    if (v.configMap) sources.push([v.configMap, `${at}[${i}].configMap`]);
+    if (v.secret) sources.push([v.secret, `${at}[${i}].secret`]);
+    if (v.projected) {
+      causes.push(...modeCauses(v.projected.defaultMode, `${at}[${i}].projected.defaultMode`));
+      ((v.projected.sources ?? []) as Array<Record<string, any>>).forEach((s, j) => {
+        if (s.configMap) sources.push([s.configMap, `${at}[${i}].projected.sources[${j}].configMap`]);
+        if (s.secret) sources.push([s.secret, `${at}[${i}].projected.sources[${j}].secret`]);
+      });
+    }
+    for (const [source, field] of sources) {
+      causes.push(...modeCauses(source.defaultMode, `${field}.defaultMode`));
+      ((source.items ?? []) as Array<Record<string, any>>).forEach((item, k) => {
+        if (!item.key) causes.push({ reason: 'FieldValueRequired', field: `${field}.items[${k}].key`, message: 'Required value' });
+        causes.push(...pathCauses(item.path ?? '', `${field}.items[${k}].path`));
+        causes.push(...modeCauses(item.mode, `${field}.items[${k}].mode`));
+      });
+    }
+  });
+  return causes;
+}

@@ -14,6 +14,7 @@ test('configuration: k2d defaults, and one clear error for a bad value', () => {
     [{ K2D_LOG_FORMAT: 'xml' }, /K2D_LOG_FORMAT/],
     [{ K2D_ADVERTISE_ADDR: 'not an address!' }, /K2D_ADVERTISE_ADDR/],
     [{ K2D_SECRET: 'short' }, /K2D_SECRET.*at least 16/],
+    [{ K2D_STORE_BACKEND: 'volume' }, /K2D_STORE_BACKEND="volume".*not built/],
   ] as const) {
     assert.throws(() => loadConfig(env as never), (e: Error) => e instanceof ConfigError && message.test(e.message));
   }
