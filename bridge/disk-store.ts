@@ -55,14 +55,26 @@ export class DiskPersistence implements Persistence {
     await rename(tmp, join(dir, file));
   }
 
+  /** A record an older version kept under the plain name, now that the name is hashed: it must not come back. */
+  private async removeLegacy(resource: string, obj: KObject) {
+    const plain = `${obj.metadata.name}.json`;
+    if (recordFile(obj.metadata.name) !== plain && Buffer.byteLength(plain) <= 255) await rm(join(this.dir(resource, obj), plain), { force: true });
+  }
+
   async write(resource: string, obj: KObject): Promise<void> {
-    const write = (content: unknown) => this.atomicWrite(this.dir(resource, obj), recordFile(obj.metadata.name), JSON.stringify(content));
+    const write = async (content: unknown) => {
+      await this.atomicWrite(this.dir(resource, obj), recordFile(obj.metadata.name), JSON.stringify(content));
+      await this.removeLegacy(resource, obj);
+    };
     if (this.files.handles(resource)) await this.files.write(resource, obj, write);
     else await write(obj);
   }
 
   async remove(resource: string, obj: KObject): Promise<void> {
-    const remove = () => rm(join(this.dir(resource, obj), recordFile(obj.metadata.name)), { force: true });
+    const remove = async () => {
+      await rm(join(this.dir(resource, obj), recordFile(obj.metadata.name)), { force: true });
+      await this.removeLegacy(resource, obj);
+    };
     if (this.files.handles(resource)) await this.files.remove(resource, obj, remove);
     else await remove();
   }
