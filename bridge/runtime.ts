@@ -90,7 +90,6 @@ export class Runtime {
     o.store.subscribe((change) => {
       if (change.resource === pods.resource && change.type === 'DELETED') void this.configVolumes.tearDown(change.object.metadata.uid!).catch(() => undefined);
     });
-    void this.configVolumes.prune(new Set(o.store.list(pods).map((p) => p.metadata.uid!))).catch((err) => o.log.warn({ err: (err as Error).message }, 'removing volume directories of deleted pods failed'));
     const submit = (op: Operation, priority: 'high' | 'medium' | 'low') => this.queue.submit(op, priority);
     this.workloads = new WorkloadController({ store: o.store, clock: o.clock, log: o.log, nodeName: o.nodeName, submit });
     this.workloads.start();
@@ -100,7 +99,10 @@ export class Runtime {
 
   static async create(o: RuntimeOptions): Promise<Runtime> {
     const { journal, pending } = await Journal.load(join(o.dataPath, 'journal.log'));
-    return new Runtime(o, journal, pending);
+    const runtime = new Runtime(o, journal, pending);
+    // Before any pod is applied: volume directories of pods deleted while the server was down.
+    await runtime.configVolumes.prune(new Set(o.store.list(pods).map((p) => p.metadata.uid!))).catch((err) => o.log.warn({ err: (err as Error).message }, 'removing volume directories of deleted pods failed'));
+    return runtime;
   }
 
   private env(): BridgeEnv {
