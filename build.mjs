@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const root = new URL('.', import.meta.url).pathname;
@@ -109,5 +110,12 @@ if (violations.length) {
   process.exit(1);
 }
 
-writeFileSync(join(root, 'dist/handlers/index.json'), JSON.stringify(handlerOutputs.sort(), null, 1));
+// The route table: what each handler module mounts, read from the built modules themselves, so the
+// runtime can mount every route at start and load a module on its first request.
+const routes = [];
+for (const file of handlerOutputs.sort()) {
+  const { default: h } = await import(pathToFileURL(join(root, 'dist/handlers', file)).href);
+  routes.push({ file, method: h.method, paths: h.paths, verb: h.verb, resource: h.resource, subresource: h.subresource });
+}
+writeFileSync(join(root, 'dist/handlers/index.json'), JSON.stringify(routes, null, 1));
 console.log(`built ${handlerOutputs.length} handlers and the runtime into dist/`);

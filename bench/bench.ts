@@ -103,6 +103,86 @@ async function burstPods(server: RunningServer, client: Api, ns: string) {
   rows.push({ name: `2. ${MANY} pods in one kubectl apply → all Ready`, k2d: stats(k2d), raw: stats(raw), ratio: stats(ratio), unit: 'ms, ratio', goal: '≤ 1.2×', met: stats(ratio).median <= 1.2 });
 }
 
+function deploymentYaml(ns: string, name: string, replicas: number) {
+  return `---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n  replicas: ${replicas}\n  selector: {matchLabels: {app: ${name}}}\n  template:\n    metadata: {labels: {app: ${name}}}\n    spec:\n      terminationGracePeriodSeconds: 1\n      containers:\n      - name: c\n        image: ${IMAGE}\n        command: [sleep, "3600"]\n`;
+}
+
+/** Resolves when a watch on Deployments has seen `done(deployments)` hold. */
+async function watchDeployments(client: Api, ns: string, done: (byName: Map<string, any>) => boolean): Promise<{ reached: Promise<void>; stop: () => void }> {
+  const byName = new Map<string, any>();
+  let resolve!: () => void;
+  const reached = new Promise<void>((r) => (resolve = r));
+  const stop = await client.watch(`/apis/apps/v1/namespaces/${ns}/deployments?watch=1`, (e) => {
+    byName.set(e.object.metadata.name, e.object);
+    if (done(byName)) resolve();
+  });
+  return { reached, stop };
+}
+
+const availableAt = (d: any, n: number) => d && d.status?.availableReplicas === n && d.status?.updatedReplicas === n && d.status?.replicas === n;
+
+async function burstDeployments(server: RunningServer, client: Api, ns: string) {
+  const k2d: number[] = [];
+  const raw: number[] = [];
+  const net = await rawNetwork('k2d-bench-raw');
+  for (let rep = 0; rep < Math.max(1, Math.floor(REPS / 2)); rep++) {
+    const names = Array.from({ length: 20 }, (_, i) => `burst-${rep}-${i}`);
+    const w = await watchDeployments(client, ns, (m) => names.every((n) => availableAt(m.get(n), 1)));
+    const file = join(server.dataPath, `deploys-${rep}.yaml`);
+    await writeFile(file, names.map((n) => deploymentYaml(ns, n, 1)).join(''));
+    const t0 = performance.now();
+    const res = await kubectl(server, ['apply', '-f', file]);
+    if (res.code !== 0) throw new Error(res.stderr);
+    await w.reached;
+    k2d.push(performance.now() - t0);
+    w.stop();
+    await kubectl(server, ['delete', 'deployments', '--all', '-n', ns, '--wait=true']);
+    await deleteAllPods(server, client, ns);
+    raw.push(await rawCreateStart(net, names.map((n) => `k2d-bench-raw-${n}`), 8));
+    await removeRaw();
+  }
+  const ratio = k2d.map((v, i) => v / raw[i]);
+  rows.push({ name: '2. 20 Deployments in one kubectl apply → all Available', k2d: stats(k2d), raw: stats(raw), ratio: stats(ratio), unit: 'ms, ratio', goal: '≤ 1.2×', met: stats(ratio).median <= 1.2 });
+}
+
+async function scaleDeployment(server: RunningServer, client: Api, ns: string) {
+  const k2d: number[] = [];
+  const raw: number[] = [];
+  const net = await rawNetwork('k2d-bench-raw');
+  const file = join(server.dataPath, 'scale.yaml');
+  await writeFile(file, deploymentYaml(ns, 'scaled', 1));
+  await kubectl(server, ['apply', '-f', file]);
+  await kubectl(server, ['rollout', 'status', 'deploy/scaled', '-n', ns, '--timeout=120s']);
+  for (let rep = 0; rep < Math.max(1, Math.floor(REPS / 2)); rep++) {
+    const t0 = performance.now();
+    for (const n of [10, 1]) {
+      const w = await watchDeployments(client, ns, (m) => availableAt(m.get('scaled'), n));
+      const res = await kubectl(server, ['scale', 'deploy/scaled', '-n', ns, `--replicas=${n}`]);
+      if (res.code !== 0) throw new Error(res.stderr);
+      await w.reached;
+      w.stop();
+    }
+    // Done when Docker agrees: one container left, as the raw side ends with its nine removed.
+    for (;;) {
+      const left = await docker.listContainers({ all: true, filters: { label: [`app.k2d.io/instance=${server.instance}`, 'workload.k2d.io/type=pod', `resource.k2d.io/namespace-name=${ns}`] } });
+      if (left.filter((c) => c.Names.some((n) => n.startsWith(`/${ns}-scaled-`))).length === 1) break;
+      await sleep(20);
+    }
+    k2d.push(performance.now() - t0);
+    // Raw: start nine more containers, then stop and remove them, as the scale does.
+    const names = Array.from({ length: 9 }, (_, i) => `k2d-bench-raw-scale-${rep}-${i}`);
+    const r0 = performance.now();
+    await rawCreateStart(net, names, 8);
+    // The same grace period the pods have (1 s): `sleep` ignores SIGTERM, as in the pods.
+    await removeRaw(1);
+    raw.push(performance.now() - r0);
+  }
+  await kubectl(server, ['delete', 'deploy', 'scaled', '-n', ns, '--wait=true']);
+  await deleteAllPods(server, client, ns);
+  const ratio = k2d.map((v, i) => v / raw[i]);
+  rows.push({ name: '3. one Deployment scaled 1 → 10 → 1', k2d: stats(k2d), raw: stats(raw), ratio: stats(ratio), unit: 'ms, ratio', goal: '≤ 1.2×', met: stats(ratio).median <= 1.2 });
+}
+
 async function readPath(server: RunningServer, client: Api, ns: string) {
   // Pods made through the API, so the list is what a cluster with that many pods would return.
   const names = Array.from({ length: LISTED }, (_, j) => `listed-${j}`);
@@ -211,6 +291,8 @@ async function main() {
     await kubectl(server, ['create', 'namespace', ns]);
     await singlePod(server, client, ns);
     await burstPods(server, client, ns);
+    await burstDeployments(server, client, ns);
+    await scaleDeployment(server, client, ns);
     const loaded = await readPath(server, client, ns);
     await footprint(idle, loaded, await coldStart(server));
     await throughput(server, ns);

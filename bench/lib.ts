@@ -113,9 +113,16 @@ export async function rawCreateStart(network: string, names: string[], limit = 8
   return performance.now() - t0;
 }
 
-export async function removeRaw(): Promise<void> {
+/** Removes the baseline's containers; `graceSeconds` stops them first as a pod's delete does. */
+export async function removeRaw(graceSeconds?: number): Promise<void> {
   const list = await docker.listContainers({ all: true, filters: { label: [`${BENCH_LABEL}=raw`] } });
-  await pool(8, list.map((c) => () => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  await pool(
+    8,
+    list.map((c) => async () => {
+      if (graceSeconds !== undefined) await docker.getContainer(c.Id).stop({ t: graceSeconds }).catch(() => undefined);
+      await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+    }),
+  );
 }
 
 export async function rawNetwork(name: string): Promise<string> {

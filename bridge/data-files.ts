@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type { Logger } from '../shared/ctx';
 import type { KObject } from '../shared/k8s/meta';
@@ -89,6 +89,8 @@ export class DataFiles {
   private async ensureDir(dir: string) {
     if (this.made.has(dir)) return;
     await mkdir(dir, { recursive: true, mode: 0o700 });
+    // Also a directory an older k2d left with wider permissions.
+    await chmod(dir, 0o700);
     this.made.add(dir);
   }
 
@@ -152,7 +154,11 @@ export class DataFiles {
       await mkdir(staging, { recursive: true, mode: 0o700 });
     }
     try {
-      for (const { entry, bytes } of changed) await writeFile(join(staging!, entry.file), bytes, { mode: kind.mode });
+      for (const { entry, bytes } of changed) {
+        await writeFile(join(staging!, entry.file), bytes, { mode: kind.mode });
+        // The umask may have taken bits away from a ConfigMap's 0644; the mode is exact.
+        await chmod(join(staging!, entry.file), kind.mode);
+      }
       if (staging) await writeFile(join(staging, OBSOLETE), JSON.stringify(obsolete), { mode: 0o600 });
       await commit({ object: this.strip(resource, obj), files: next.map((n) => n.entry) });
     } catch (err) {

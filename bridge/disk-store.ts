@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../shared/ctx';
 import type { KObject } from '../shared/k8s/meta';
@@ -48,6 +48,8 @@ export class DiskPersistence implements Persistence {
   private async atomicWrite(dir: string, file: string, content: string) {
     if (!this.made.has(dir)) {
       await mkdir(dir, { recursive: true, mode: 0o700 });
+      // mkdir's mode is masked by the umask and leaves an existing directory as it was: made private explicitly.
+      await chmod(dir, 0o700);
       this.made.add(dir);
     }
     const tmp = join(dir, `.${file}.${process.pid}.tmp`);

@@ -45,10 +45,18 @@ async function ensureToken(config: Config): Promise<string> {
   return token;
 }
 
+/**
+ * Every route is mounted from the build's route table; its module is imported on its first request
+ * (most servers never see most routes, and a start that imports none is faster and smaller).
+ */
 async function loadHandlers(): Promise<RouteHandler[]> {
   const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'handlers');
-  const files: string[] = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8'));
-  return Promise.all(files.map(async (f) => (await import(pathToFileURL(join(dir, f)).href)).default as RouteHandler));
+  const routes: Array<{ file: string; method: string; paths: string[]; verb?: RouteHandler['verb']; resource?: string; subresource?: string }> = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8'));
+  return routes.map(({ file, ...meta }) => {
+    let loaded: Promise<RouteHandler> | undefined;
+    const handle = async (request: Request, ctx: Ctx) => (await (loaded ??= import(pathToFileURL(join(dir, file)).href).then((m) => m.default as RouteHandler)))(request, ctx);
+    return Object.assign(handle, meta) as RouteHandler;
+  });
 }
 
 async function main() {

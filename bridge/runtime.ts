@@ -8,11 +8,7 @@ import type { KObject } from '../shared/k8s/meta';
 import { findResource, registry } from '../shared/resources/index';
 import { pods } from '../shared/resources/pods';
 import type { ObjectStore } from '../shared/store/object-store';
-import { configMaps } from '../shared/resources/configmaps';
-import { secrets } from '../shared/resources/secrets';
 import { connectDocker, INSTANCE, MANAGED_BY, managedLabels } from './docker/client';
-import { ConfigVolumes } from './docker/config-volumes';
-import { ConfigRuntime, configEnv } from './docker/configs';
 import { syncExternal } from './docker/external';
 import { ImageManager } from './docker/images';
 import { containerLogs } from './docker/logs';
@@ -20,6 +16,10 @@ import type { BridgeEnv, Mapping } from './docker/mapping';
 import { namespaceMapping } from './docker/namespaces';
 import { nodeFromDockerInfo, upsertNode } from './docker/nodes';
 import { PodRuntime } from './docker/pods';
+import { ConfigVolumes } from './docker/config-volumes';
+import { ConfigRuntime, configEnv } from './docker/configs';
+import { configMaps } from '../shared/resources/configmaps';
+import { secrets } from '../shared/resources/secrets';
 import { ensureRuntimeImage } from './docker/runtime-image';
 import { ServiceRuntime, SERVICE_LABEL } from './docker/services';
 import { EndpointsController } from './controllers/endpoints';
@@ -60,9 +60,9 @@ export class Runtime {
   private docker?: Dockerode;
   private podRuntime?: PodRuntime;
   private serviceRuntime?: ServiceRuntime;
-  private readonly endpoints: EndpointsController;
   private readonly configs: ConfigRuntime;
   private readonly configVolumes: ConfigVolumes;
+  private readonly endpoints: EndpointsController;
   private readonly workloads: WorkloadController;
   private readonly collector: GarbageCollector;
   private runtimeImage?: Promise<string>;
@@ -147,8 +147,15 @@ export class Runtime {
       const env = this.env();
       const images = new ImageManager(this.docker);
       const agentPath = join(dirname(fileURLToPath(import.meta.url)), 'probe-agent.js');
-      this.probes = new ProbeManager(this.docker, this.events, this.o.log, agentPath);
-      this.podRuntime = new PodRuntime(env, {
+      this.probes ??= new ProbeManager(this.docker, this.events, this.o.log, agentPath);
+      // Made once: a reconnect keeps what they know (and their store subscriptions are not doubled).
+      this.podRuntime ??= new PodRuntime(env, {
+        lookup: (namespace) => (kind, name, key) => {
+          const data = configEnv(this.o.store, namespace, kind, name);
+          return key === undefined ? data : data?.[key];
+        },
+        // Read-only, as the kubelet mounts these.
+        mountConfig: async (pod, volume) => ({ type: 'bind', source: await this.configVolumes.setUp(pod, volume), readOnly: true }),
         images,
         events: this.events,
         probes: this.probes,
@@ -159,13 +166,11 @@ export class Runtime {
         apiPort: this.o.apiPort,
         instance: this.o.instance,
         aliases: (pod) => this.serviceRuntime?.headlessAliases(pod) ?? [],
-        lookup: (namespace, kind, name) => configEnv(this.o.store, namespace, kind, name),
-        configVolumes: this.configVolumes,
       });
       const proxyBundle = join(dirname(fileURLToPath(import.meta.url)), 'proxy.js');
       const docker = this.docker;
       this.runtimeImage = undefined;
-      this.serviceRuntime = new ServiceRuntime(env, {
+      this.serviceRuntime ??= new ServiceRuntime(env, {
         image: () => (this.runtimeImage ??= ensureRuntimeImage(docker, proxyBundle).catch((err) => {
           this.runtimeImage = undefined;
           throw err;

@@ -256,7 +256,7 @@ export class WorkloadController {
       const others = owned.filter((rs) => rs !== existing);
       // A template that comes back (rollout undo) makes its old ReplicaSet the newest revision again.
       const revision = others.some((rs) => revisionOf(rs) > revisionOf(existing)) ? maxRevision + 1 : revisionOf(existing) || 1;
-      if (String(revision) === existing.metadata.annotations?.[REVISION] && existing.spec.minReadySeconds === d.spec.minReadySeconds) return existing;
+      if (String(revision) === existing.metadata.annotations?.[REVISION] && (existing.spec.minReadySeconds ?? 0) === (d.spec.minReadySeconds ?? 0)) return existing;
       return (await this.o.store.modify(replicaSets, existing.metadata.namespace, existing.metadata.name, (current) => ({
         ...current,
         metadata: { ...current.metadata, annotations: { ...(current.metadata.annotations ?? {}), ...annotations, [REVISION]: String(revision) } },

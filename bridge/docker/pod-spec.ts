@@ -29,8 +29,8 @@ export interface PodContext {
   podIP?: string;
   /** Extra DNS names of the pod on its namespace network (headless Services that select it). */
   aliases?: string[];
-  /** A ConfigMap's/Secret's values for env in the pod's namespace, or undefined when missing (the kubelet's CreateContainerConfigError). */
-  lookup?: (kind: 'ConfigMap' | 'Secret', name: string) => Record<string, string> | undefined;
+  /** ConfigMap/Secret values for env, or undefined when missing (the kubelet's CreateContainerConfigError). */
+  lookup?: (kind: 'ConfigMap' | 'Secret', name: string, key?: string) => Record<string, string> | string | undefined;
 }
 
 export class ContainerConfigError extends Error {}
@@ -85,11 +85,8 @@ function resourceField(container: Json, ref: Json): string {
   return String(Math.ceil(parseQuantity(value) / divisor));
 }
 
-/**
- * The container's environment in order: envFrom first, then env (later entries win), with `$(VAR)` expanded.
- * Names whose value came from a ConfigMap or Secret are added to `fromConfig`.
- */
-export function environment(pod: KObject, container: Json, ctx: PodContext, fromConfig = new Set<string>()): Record<string, string> {
+/** The container's environment in order: envFrom first, then env (later entries win), with `$(VAR)` expanded. */
+export function environment(pod: KObject, container: Json, ctx: PodContext): Record<string, string> {
   const vars: Record<string, string> = {
     KUBERNETES_SERVICE_HOST: ctx.apiHost,
     KUBERNETES_SERVICE_PORT: String(ctx.apiPort),
@@ -100,35 +97,26 @@ export function environment(pod: KObject, container: Json, ctx: PodContext, from
     const ref = source.configMapRef ?? source.secretRef;
     const kind = source.configMapRef ? 'ConfigMap' : 'Secret';
     const data = ctx.lookup?.(kind, ref.name);
-    if (data === undefined) {
+    if (data === undefined || typeof data === 'string') {
       if (ref.optional) continue;
       throw new ContainerConfigError(`${kind.toLowerCase()} "${ref.name}" not found`);
     }
-    for (const [k, v] of Object.entries(data)) {
-      vars[`${source.prefix ?? ''}${k}`] = v;
-      fromConfig.add(`${source.prefix ?? ''}${k}`);
-    }
+    for (const [k, v] of Object.entries(data)) vars[`${source.prefix ?? ''}${k}`] = v;
   }
   for (const env of container.env ?? []) {
-    fromConfig.delete(env.name);
     if (env.valueFrom?.fieldRef) vars[env.name] = fieldRef(pod, ctx, env.valueFrom.fieldRef.fieldPath);
     else if (env.valueFrom?.resourceFieldRef) vars[env.name] = resourceField(container, env.valueFrom.resourceFieldRef);
     else if (env.valueFrom?.configMapKeyRef || env.valueFrom?.secretKeyRef) {
       const ref = env.valueFrom.configMapKeyRef ?? env.valueFrom.secretKeyRef;
       const kind = env.valueFrom.configMapKeyRef ? 'ConfigMap' : 'Secret';
-      // The kubelet's two messages: the object is missing, or it lacks the key.
-      const data = ctx.lookup?.(kind, ref.name);
-      if (data === undefined) {
-        if (ref.optional) continue;
-        throw new ContainerConfigError(`${kind.toLowerCase()} "${ref.name}" not found`);
-      }
-      const value = data[ref.key];
+      const value = ctx.lookup?.(kind, ref.name, ref.key);
       if (typeof value !== 'string') {
         if (ref.optional) continue;
+        // The kubelet's two messages: the object is missing, or only the key is.
+        if (ctx.lookup?.(kind, ref.name) === undefined) throw new ContainerConfigError(`${kind.toLowerCase()} "${ref.name}" not found`);
         throw new ContainerConfigError(`couldn't find key ${ref.key} in ${kind} ${pod.metadata.namespace}/${ref.name}`);
       }
       vars[env.name] = value;
-      fromConfig.add(env.name);
     } else vars[env.name] = expand(env.value ?? '', vars);
   }
   return vars;
@@ -142,8 +130,7 @@ function user(sc: Json): string | undefined {
 /** The create options of one container of the pod. `index` is its place in containers (or initContainers). */
 export function containerConfig(pod: KObject, container: Json, index: number, ctx: PodContext, init = false): Dockerode.ContainerCreateOptions {
   const spec = pod.spec as Json;
-  const fromConfig = new Set<string>();
-  const vars = environment(pod, container, ctx, fromConfig);
+  const vars = environment(pod, container, ctx);
   const owner = containerName(pod, spec.containers[0].name, 0);
   const ownsNetwork = !init && index === 0;
   const sc = { ...spec.securityContext, ...container.securityContext };
@@ -166,8 +153,9 @@ export function containerConfig(pod: KObject, container: Json, index: number, ct
     [POD_UID]: pod.metadata.uid!,
     [POD_CONTAINER]: container.name,
     [POD_ROLE]: init ? 'init' : 'app',
-    // Values read from ConfigMaps and Secrets stay out: as with the kubelet, changing them restarts nothing.
-    [SPEC_HASH]: hash({ container, volumes: ctx.volumes, env: Object.fromEntries(Object.entries(vars).filter(([k]) => !fromConfig.has(k))), ownsNetwork }),
+    // What the container was made from; resolved values (a ConfigMap's env) stay out, so a changed
+    // ConfigMap never restarts a running container, as in Kubernetes.
+    [SPEC_HASH]: hash({ container, volumes: ctx.volumes, ownsNetwork }),
   };
   const config: Dockerode.ContainerCreateOptions = {
     name: init ? containerName(pod, container.name, index, true) : containerName(pod, container.name, index),

@@ -5,7 +5,6 @@ import type { KObject } from '../../shared/k8s/meta';
 import { EXTERNAL_ANNOTATION, pods } from '../../shared/resources/pods';
 import type { EventRecorder } from '../events';
 import { isNotFound, MANAGED_BY, INSTANCE, NAMESPACE_LABEL } from './client';
-import type { ConfigVolumes } from './config-volumes';
 import { VolumeError } from './config-volumes';
 import { ImageError, type ImageManager } from './images';
 import type { BridgeEnv, Mapping } from './mapping';
@@ -27,10 +26,10 @@ export interface PodRuntimeOptions {
   apiHost: string;
   apiPort: number;
   instance: string;
-  /** A ConfigMap's or Secret's values for env (configMapKeyRef, secretKeyRef, envFrom). */
-  lookup?: (namespace: string, kind: 'ConfigMap' | 'Secret', name: string) => Record<string, string> | undefined;
-  /** Projects configMap, secret and projected volumes into per-pod directories. */
-  configVolumes?: ConfigVolumes;
+  /** ConfigMap and Secret values for env and envFrom, in a namespace. */
+  lookup?: (namespace: string) => PodContext['lookup'];
+  /** A configMap, secret or projected volume, written for the pod and bind-mounted. */
+  mountConfig?: (pod: KObject, volume: Json) => Promise<PodContext['volumes'][string]>;
   /** The pod's names from headless Services. */
   aliases?: (pod: KObject) => string[];
 }
@@ -111,7 +110,7 @@ export class PodRuntime implements Mapping {
       labels: this.env.labels,
       volumes,
       podIP,
-      lookup: this.opts.lookup && ((kind, name) => this.opts.lookup!(pod.metadata.namespace!, kind, name)),
+      lookup: this.opts.lookup?.(pod.metadata.namespace!),
       aliases: this.opts.aliases?.(pod),
     };
   }
@@ -138,9 +137,8 @@ export class PodRuntime implements Mapping {
         });
         const info = await this.env.docker.getVolume((volume as unknown as { name?: string; Name?: string }).name ?? name).inspect();
         out[v.name] = { type: 'volume', source: name, hostPath: info.Mountpoint } as PodContext['volumes'][string];
-      } else if (this.opts.configVolumes?.handles(v)) {
-        // Read-only, as the kubelet mounts these.
-        out[v.name] = { type: 'bind', source: await this.opts.configVolumes.setUp(pod, v), readOnly: true };
+      } else if ((v.configMap || v.secret || v.projected) && this.opts.mountConfig) {
+        out[v.name] = await this.opts.mountConfig(pod, v);
       } else if (v.hostPath) {
         if (v.hostPath.type === 'DirectoryOrCreate') await mkdir(v.hostPath.path, { recursive: true });
         out[v.name] = { type: 'bind', source: v.hostPath.path };
@@ -336,7 +334,6 @@ export class PodRuntime implements Mapping {
     await Promise.all(containers.map((c) => this.remove(c.Id, grace)));
     const volumes = await this.env.docker.listVolumes({ filters: { label: [`${POD_UID}=${uid}`] } });
     await Promise.all((volumes.Volumes ?? []).map((v) => this.env.docker.getVolume(v.Name).remove().catch(() => undefined)));
-    await this.opts.configVolumes?.tearDown(uid);
     this.states.delete(uid);
     if (this.env.store.get(pods, pod.metadata.namespace, pod.metadata.name)?.metadata.uid === uid) {
       await this.env.store.delete(pods, pod.metadata.namespace, pod.metadata.name).catch(() => undefined);

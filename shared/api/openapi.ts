@@ -186,7 +186,7 @@ export function buildOpenApi(defs: ResourceDefinition[], index: SchemaIndex, ver
     swagger: '2.0',
     info: { title: 'Kubernetes', version },
     paths: v2Paths,
-    definitions: JSON.parse(JSON.stringify(schemas).replaceAll(`"${REF_PREFIX}`, '"#/definitions/')),
+    definitions: v2Refs(JSON.parse(JSON.stringify(schemas).replaceAll(`"${REF_PREFIX}`, '"#/definitions/'))),
     securityDefinitions: { BearerToken: { type: 'apiKey', description: 'Bearer Token authentication', name: 'authorization', in: 'header' } },
     security: [{ BearerToken: [] }],
   };
@@ -238,4 +238,21 @@ function v2PathItem(def: ResourceDefinition, ops: Operation[]) {
     };
   }
   return item;
+}
+
+/**
+ * OpenAPI v2 spells a described reference `{"$ref": …, "description": …}` (kube-openapi's form); the
+ * `allOf: [{$ref}]` wrapper is v3's. kubectl 1.27's strategic-merge lookup does not follow allOf and
+ * panics on fields below it (e.g. a Deployment's spec.template.metadata.labels).
+ */
+function v2Refs(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(v2Refs);
+  if (!value || typeof value !== 'object') return value;
+  const obj = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v2Refs(v)])) as Record<string, unknown>;
+  const allOf = obj.allOf as Array<Record<string, unknown>> | undefined;
+  if (allOf?.length === 1 && typeof allOf[0].$ref === 'string' && Object.keys(allOf[0]).length === 1) {
+    const { allOf: _, default: _d, ...rest } = obj;
+    return { ...rest, $ref: allOf[0].$ref };
+  }
+  return obj;
 }

@@ -225,6 +225,11 @@ t('a restart loses nothing; deleting removes the files; a ConfigMap delete leave
   const uid = (await ok(k(ctx, ['get', 'pod', 'mounter', '-o', 'jsonpath={.metadata.uid}']))).trim();
   assert.equal(podDirs, [uid], 'only the remaining pod with a projected volume keeps its directory');
   assert.is(statSync(join(ctx.server.dataPath, 'secrets')).mode & 0o777, 0o700);
+
+  // Deleting the namespace takes every value file and volume directory with it.
+  await ok(kubectl(ctx.server, ['delete', 'namespace', ctx.ns]));
+  for (const dir of ['configmaps', 'secrets']) assert.equal(readdirSync(join(ctx.server.dataPath, dir)).filter((f) => f.startsWith(`${ctx.ns}-`)), [], dir);
+  await until('the pods` volume directories to go', async () => readdirSync(join(ctx.server.dataPath, 'pods')).length === 0);
 });
 
 t.run();

@@ -78,6 +78,56 @@ for (const k of KUBECTLS) {
     assert.is(live.metadata.annotations.one, '1');
   });
 
+  t(`kubectl ${k.name}: a Deployment applied three times (env added, env removed, containers reordered) ends as on a cluster`, async ({ server }) => {
+    const container = (name: string, env: string[]) =>
+      `      - name: ${name}\n        image: ${IMAGE}\n        command: [sleep, "3600"]\n        env:\n${env.map((e) => `        - {name: ${e.split('=')[0]}, value: "${e.split('=')[1]}"}\n`).join('')}`;
+    const manifest = (containers: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app, namespace: ${ns}}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: app}}\n  template:\n    metadata: {labels: {app: app}}\n    spec:\n      terminationGracePeriodSeconds: 1\n      containers:\n${containers}`;
+    const steps = [
+      manifest(container('a', ['A=1', 'B=2']) + container('b', ['X=1'])),
+      manifest(container('a', ['A=1', 'B=2', 'C=3']) + container('b', ['X=1'])),
+      manifest(container('b', ['X=1']) + container('a', ['A=1', 'C=3'])),
+    ];
+    for (const [i, text] of steps.entries()) {
+      const path = await file(server, `${ns}-deploy-${i}.yaml`, text);
+      if (i > 0) assert.is((await run(server, ['diff', '-f', path])).code, 1, `diff before step ${i}`);
+      const res = await run(server, ['apply', '-f', path]);
+      assert.is(res.code, 0, res.stderr);
+      assert.is((await run(server, ['diff', '-f', path])).code, 0, `diff after step ${i}`);
+    }
+    const d = await get(server, ['deploy', 'app', '-n', ns]);
+    const containers = d.spec.template.spec.containers.map((c: { name: string; env: Array<{ name: string; value: string }> }) => `${c.name}:${c.env.map((e) => `${e.name}=${e.value}`).join(',')}`);
+    assert.equal(containers, ['b:X=1', 'a:A=1,C=3']);
+    // Each apply was a new template: three revisions, the last one serving.
+    const status = await run(server, ['rollout', 'status', 'deploy/app', '-n', ns, '--timeout=60s']);
+    assert.is(status.code, 0, status.stderr);
+    assert.is(d.metadata.annotations['deployment.kubernetes.io/revision'], '3');
+    const json = await run(server, ['patch', 'deploy', 'app', '-n', ns, '--type=json', '-p', '[{"op":"replace","path":"/spec/replicas","value":2}]']);
+    assert.is(json.code, 0, json.stderr);
+    assert.is((await get(server, ['deploy', 'app', '-n', ns])).spec.replicas, 2);
+    assert.match((await run(server, ['explain', 'deployment.spec.strategy.rollingUpdate'])).stdout, 'maxSurge');
+  });
+
+  t(`kubectl ${k.name}: a ConfigMap through client-side and server-side apply, patch types and a field-manager conflict`, async ({ server }) => {
+    const cmYaml = (data: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: ${ns}}\ndata:\n${data}`;
+    for (const [i, data] of ['  a: "1"\n  b: "2"\n', '  a: "1"\n  c: "3"\n', '  c: "3"\n'].entries()) {
+      const path = await file(server, `${ns}-cm-${i}.yaml`, cmYaml(data));
+      assert.is((await run(server, ['apply', '-f', path])).code, 0);
+    }
+    assert.equal((await get(server, ['cm', 'settings', '-n', ns])).data, { c: '3' });
+    assert.is((await run(server, ['patch', 'cm', 'settings', '-n', ns, '--type=json', '-p', '[{"op":"add","path":"/data/d","value":"4"}]'])).code, 0);
+    assert.is((await run(server, ['patch', 'cm', 'settings', '-n', ns, '--type=merge', '-p', '{"data":{"c":null}}'])).code, 0);
+    assert.equal((await get(server, ['cm', 'settings', '-n', ns])).data, { d: '4' });
+    const ssa = await file(server, `${ns}-cm-ssa.yaml`, `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa, namespace: ${ns}}\ndata: {owner: me}\n`);
+    assert.is((await run(server, ['apply', '--server-side', '-f', ssa])).code, 0);
+    const other = await file(server, `${ns}-cm-ssa2.yaml`, `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa, namespace: ${ns}}\ndata: {owner: you}\n`);
+    const clash = await run(server, ['apply', '--server-side', '--field-manager=ops', '-f', other]);
+    assert.is(clash.code, 1);
+    assert.match(clash.stderr, 'conflict with "kubectl": .data.owner');
+    assert.is((await run(server, ['apply', '--server-side', '--field-manager=ops', '--force-conflicts', '-f', other])).code, 0);
+    assert.is((await get(server, ['cm', 'ssa', '-n', ns])).data.owner, 'you');
+  });
+
   t(`kubectl ${k.name}: server-side apply conflicts name the field and manager; --force-conflicts wins; both managers listed`, async ({ server }) => {
     const manifest = (team: string) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}-ssa\n  labels: {team: ${team}}\n  annotations: {note: mine}\n`;
     const mine = await file(server, `${ns}-ssa-1.yaml`, manifest('a'));
