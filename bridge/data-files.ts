@@ -195,6 +195,24 @@ export class DataFiles {
     if (staging) await this.finish(dir, staging);
   }
 
+  /**
+   * A record as an earlier k2d-ts wrote it: the object itself, its keys listed under `__k2dKeys`, files
+   * named as k2d names them. It is rewritten in the current form on the object's next write.
+   */
+  private upgrade(resource: string, raw: Record<string, unknown>): DataRecord {
+    if (raw.object && Array.isArray(raw.files)) return raw as unknown as DataRecord;
+    const object = raw as unknown as KObject;
+    const keys = (raw.__k2dKeys ?? {}) as Record<string, string[]>;
+    delete raw.__k2dKeys;
+    const files: FileEntry[] = [];
+    for (const field of Object.keys(KINDS[resource].fields) as Array<FileEntry['field']>) {
+      for (const key of keys[field] ?? []) {
+        files.push({ key, field, file: `${object.metadata.namespace}-${object.metadata.name}-${KINDS[resource].separator}-${key}`, sha256: '' });
+      }
+    }
+    return { object, files };
+  }
+
   /** Staged files over the old ones, obsolete ones removed, the staging directory gone. */
   private async finish(dir: string, staging: string, keep?: Set<string>) {
     for (const name of await readdir(staging)) {
@@ -209,8 +227,9 @@ export class DataFiles {
    * The objects of a kind from their records: interrupted writes are finished or dropped first, then each
    * object gets its values back from its key files.
    */
-  async load(resource: string, records: DataRecord[]): Promise<KObject[]> {
+  async load(resource: string, stored: unknown[]): Promise<KObject[]> {
     const dir = this.dir(resource);
+    const records = stored.map((r) => this.upgrade(resource, r as Record<string, unknown>));
     const pendingDir = join(dir, PENDING);
     const byStaging = new Map<string, DataRecord>();
     for (const r of records) byStaging.set(sha256(idOf(resource, r.object)).slice(0, 32), r);
@@ -236,7 +255,7 @@ export class DataFiles {
           this.log?.error({ err: (err as Error).message, object: id, key: entry.key }, 'a key file of a stored object is missing; the key is dropped');
           continue;
         }
-        if (sha256(bytes) !== entry.sha256) this.log?.warn({ object: id, key: entry.key, file: entry.file }, 'a key file was changed outside the server; its content is kept');
+        if (entry.sha256 && sha256(bytes) !== entry.sha256) this.log?.warn({ object: id, key: entry.key, file: entry.file }, 'a key file was changed outside the server; its content is kept');
         const map = ((object[entry.field] as Record<string, string> | undefined) ??= {});
         map[entry.key] = bytes.toString(KINDS[resource].fields[entry.field]);
         kept.push({ ...entry, sha256: sha256(bytes) });

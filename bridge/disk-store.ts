@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Logger } from '../shared/ctx';
 import type { KObject } from '../shared/k8s/meta';
 import type { Persistence, StoredObject } from '../shared/store/object-store';
-import { DataFiles, type DataRecord } from './data-files';
+import { DataFiles } from './data-files';
 
 /** A path segment that cannot climb out of the store, whatever validation let through. */
 function segment(value: string): string {
@@ -88,7 +88,7 @@ export class DiskPersistence implements Persistence {
   /** Everything stored, and the highest resourceVersion ever handed out. */
   async load(namespacedResources: Set<string>): Promise<{ objects: StoredObject[]; resourceVersion: number }> {
     const objects: StoredObject[] = [];
-    const records = new Map<string, DataRecord[]>();
+    const records = new Map<string, unknown[]>();
     if (!existsSync(this.root)) return { objects, resourceVersion: 0 };
     const readDir = async (dir: string, resource: string) => {
       for (const entry of await readdir(dir, { withFileTypes: true })) {

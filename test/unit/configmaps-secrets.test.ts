@@ -376,6 +376,26 @@ test('disk: writes are all-or-nothing across a crash: before the commit the old 
   }
 });
 
+test('disk: records of the earlier layout (keys listed in the object) are read, and rewritten on the next write', async () => {
+  const data = await mkdtemp(join(tmpdir(), 'k2d-cm-'));
+  try {
+    await fsp.mkdir(join(data, 'store', 'secrets', 'ns'), { recursive: true });
+    await fsp.mkdir(join(data, 'secrets'), { recursive: true });
+    const old = { apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name: 'db', namespace: 'ns', uid: 'u', resourceVersion: '7' }, __k2dKeys: { data: ['password'] } };
+    await fsp.writeFile(join(data, 'store', 'secrets', 'ns', 'db.json'), JSON.stringify(old));
+    await fsp.writeFile(join(data, 'secrets', 'ns-db-k2dsec-password'), 's3cret');
+    const { store } = await diskStore(data);
+    const loaded = store.get(secrets, 'ns', 'db')!;
+    assert.equal(loaded.data, { password: b64('s3cret') });
+    assert.is(loaded.__k2dKeys, undefined);
+    await store.update(secrets, { ...loaded, metadata: { ...loaded.metadata, labels: { a: 'b' } } } as KObject);
+    assert.ok(Array.isArray(JSON.parse(readFileSync(join(data, 'store', 'secrets', 'ns', 'db.json'), 'utf8')).files));
+    assert.equal((await diskStore(data)).store.get(secrets, 'ns', 'db')!.data, { password: b64('s3cret') });
+  } finally {
+    await rm(data, { recursive: true, force: true });
+  }
+});
+
 test('disk: a hostile key never reaches the file system, even past the API', async () => {
   const data = await mkdtemp(join(tmpdir(), 'k2d-cm-'));
   try {
