@@ -221,9 +221,9 @@ t('a restart loses nothing; deleting removes the files; a ConfigMap delete leave
   assert.equal(readdirSync(join(ctx.server.dataPath, 'configmaps')).filter((f) => f.startsWith(`${ctx.ns}-app-`)), []);
   assert.match(await ok(k(ctx, ['get', 'pod', 'consumer', '--no-headers'])), /^consumer\s+1\/1\s+Running\s+0/);
   await ok(k(ctx, ['delete', 'pod', 'consumer', '--wait=true']));
-  const podDirs = readdirSync(join(ctx.server.dataPath, 'pods'));
   const uid = (await ok(k(ctx, ['get', 'pod', 'mounter', '-o', 'jsonpath={.metadata.uid}']))).trim();
-  assert.equal(podDirs, [uid], 'only the remaining pod with a projected volume keeps its directory');
+  // Only the remaining pod with a projected volume keeps its directory (removed right after the pod).
+  await until('the deleted pod`s volume directory to go', async () => JSON.stringify(readdirSync(join(ctx.server.dataPath, 'pods'))) === JSON.stringify([uid]), 5_000);
   assert.is(statSync(join(ctx.server.dataPath, 'secrets')).mode & 0o777, 0o700);
 
   // Deleting the namespace takes every value file and volume directory with it.
