@@ -82,6 +82,18 @@ await esbuild.build({
   external: [],
 });
 
+// The image's HEALTHCHECK: a /healthz call with the token from the data dir.
+await esbuild.build({
+  absWorkingDir: root,
+  entryPoints: ['bridge/healthcheck.ts'],
+  outfile: 'dist/healthcheck.mjs',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+});
+
 // A handler bundle, with every chunk it imports, must not contain the runtime or a Docker client.
 const outputs = result.metafile.outputs;
 const forbidden = (path) => path.startsWith('bridge/') || path.includes('node_modules/dockerode') || path === 'dockerode';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile, access, constants } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,7 +16,9 @@ import { kubeconfig } from './kubeconfig';
 import { createLogger } from './log';
 import { Runtime } from './runtime';
 import { buildRouter } from './router';
-import { startServer } from './server';
+import { startServer, stopServer } from './server';
+import { reset } from './reset';
+import { connectDocker } from './docker/client';
 import { ensureTls } from './tls';
 
 declare const K2D_BUILD: { version: string; kubernetes: string; date: string; commit: string } | undefined;
@@ -59,6 +61,18 @@ async function loadHandlers(): Promise<RouteHandler[]> {
   });
 }
 
+/**
+ * A Docker socket that is missing or is not a socket is a setup error to say at once; an engine that
+ * is there but not answering (yet) is waited for instead.
+ */
+function dockerSocketProblem(dockerHost: string | undefined): string | undefined {
+  if (dockerHost && !dockerHost.startsWith('unix://')) return undefined;
+  const path = dockerHost ? dockerHost.slice('unix://'.length) : '/var/run/docker.sock';
+  if (!existsSync(path)) return `the Docker socket ${path} does not exist: start dockerd, mount the socket, or set DOCKER_HOST`;
+  if (!statSync(path).isSocket()) return `${path} is not a socket: point DOCKER_HOST at the Docker engine's socket`;
+  return undefined;
+}
+
 async function main() {
   let config: Config;
   try {
@@ -77,6 +91,22 @@ async function main() {
   } catch (err) {
     process.stderr.write(`k2d-ts: the data directory ${config.dataPath} is not writable: ${(err as Error).message}\n`);
     process.exit(2);
+  }
+  const socketProblem = dockerSocketProblem(process.env.DOCKER_HOST);
+  if (socketProblem) {
+    process.stderr.write(`k2d-ts: ${socketProblem}\n`);
+    process.exit(1);
+  }
+  const instance = process.env.K2D_INSTANCE || 'k2d';
+  if (process.argv.includes('--reset')) {
+    try {
+      await reset(await connectDocker(), config.dataPath, instance, (line) => process.stdout.write(`${line}\n`));
+    } catch (err) {
+      process.stderr.write(`k2d-ts: reset failed: ${(err as Error).message}\n`);
+      process.exit(1);
+    }
+    process.stdout.write(`k2d-ts: reset done for instance ${instance}\n`);
+    process.exit(0);
   }
   const token = await ensureToken(config);
   const tls = await ensureTls(config.dataPath, config.advertiseAddress);
@@ -104,7 +134,7 @@ async function main() {
     log,
     clock,
     dataPath: config.dataPath,
-    instance: process.env.K2D_INSTANCE || 'k2d',
+    instance,
     nodeName: nodeName(),
     hostIP: isIP(config.advertiseAddress) ? config.advertiseAddress : '127.0.0.1',
     // A loopback address means nothing inside a container: containers reach the host by Docker's host-gateway name.
@@ -121,7 +151,7 @@ async function main() {
     clock,
     log,
     docker: runtime.view(),
-    server: { version, dataPath: config.dataPath, advertiseAddress: config.advertiseAddress, port: config.port, kubeconfig: kubeconfigYaml, nodeName: nodeName() },
+    server: { version, dataPath: config.dataPath, advertiseAddress: config.advertiseAddress, port: config.port, kubeconfig: kubeconfigYaml, nodeName: nodeName(), startedAt: new Date().toISOString(), instance },
   };
   const router = buildRouter(await loadHandlers(), token);
   let server;
@@ -133,11 +163,21 @@ async function main() {
   }
   log.info({ port: config.port, kubeconfig: kubeconfigPath }, `k2d-ts ${build.version} (Kubernetes ${version.gitVersion}) listening on https://${config.advertiseAddress}:${config.port}; export KUBECONFIG=${kubeconfigPath}`);
 
+  let stopping = false;
   const shutdown = (signal: string) => {
-    log.info({ signal }, 'shutting down');
-    server.close(() => void runtime.stop().finally(() => process.exit(0)));
-    server.closeAllConnections();
-    setTimeout(() => process.exit(0), 3000).unref();
+    if (stopping) return;
+    stopping = true;
+    const started = Date.now();
+    log.info({ signal }, 'shutting down: ending watches and log streams, flushing the journal');
+    // A stuck connection or Docker call cannot hold the exit for more than a few seconds.
+    setTimeout(() => process.exit(0), 5000).unref();
+    void stopServer(server)
+      .then(() => runtime.stop())
+      .catch((err) => log.warn({ err: (err as Error).message }, 'shutdown was not clean'))
+      .finally(() => {
+        log.info({ ms: Date.now() - started }, 'stopped');
+        process.exit(0);
+      });
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));

@@ -6,10 +6,17 @@ import type { Logger } from '../shared/ctx';
 
 export type FetchHandler = (request: Request) => Promise<Response>;
 
-/** The Node request as a Fetch Request whose signal aborts when the client goes away. */
+/** Requests in flight: their signals abort when the server shuts down, which ends watches and log streams. */
+const inFlight = new Set<AbortController>();
+
+/** The Node request as a Fetch Request whose signal aborts when the client goes away (or we shut down). */
 function toRequest(req: IncomingMessage, res: ServerResponse): Request {
   const controller = new AbortController();
-  res.on('close', () => controller.abort());
+  inFlight.add(controller);
+  res.on('close', () => {
+    inFlight.delete(controller);
+    controller.abort();
+  });
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
@@ -51,6 +58,19 @@ async function send(response: Response, res: ServerResponse): Promise<void> {
     res.off('close', stop);
     res.end();
   }
+}
+
+/**
+ * Stops accepting, ends every long-lived response (watches, `logs -f`) cleanly through its request's
+ * signal, and resolves once the last connection is gone — or after `graceMs`, closing what is left.
+ */
+export async function stopServer(server: Server, graceMs = 2000): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  for (const controller of inFlight) controller.abort();
+  server.closeIdleConnections();
+  const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+  await closed;
+  clearTimeout(timer);
 }
 
 export function startServer(opts: { cert: string; key: string; port: number; host: string; handle: FetchHandler; log: Logger }): Promise<Server> {

@@ -73,6 +73,10 @@ export interface ServerInfo {
   nodeName: string;
   /** The kubeconfig YAML a client needs (server URL, CA, token). */
   kubeconfig: string;
+  /** When this process started serving (RFC 3339). */
+  startedAt?: string;
+  /** The value of the instance label on everything this server makes. */
+  instance?: string;
 }
 
 /** Everything a handler needs arrives here; handlers keep no state of their own. */

@@ -58,12 +58,13 @@ function add(tar: ReturnType<typeof pack>, header: Parameters<ReturnType<typeof 
  * every shared library at the path the loader will look for it (as `ldd` reports; from the running
  * process's own mappings when `ldd` is absent, as inside a slim image).
  */
-async function runtimeFiles(): Promise<Map<string, string | { link: string }>> {
+export async function runtimeFiles(extraBinaries: string[] = []): Promise<Map<string, string | { link: string }>> {
   const out = new Map<string, string | { link: string }>();
   out.set('/usr/local/bin/node', await realpath(process.execPath));
   out.set('/bin/node', { link: '/usr/local/bin/node' });
+  for (const bin of extraBinaries) out.set(bin, await realpath(bin));
   try {
-    const { stdout } = await run('ldd', [process.execPath]);
+    const { stdout } = await run('ldd', [process.execPath, ...extraBinaries]);
     for (const line of stdout.split('\n')) {
       const m = /^\s*(?:\S+ => )?(\/\S+) \(0x/.exec(line);
       if (m) out.set(m[1], await realpath(m[1]));

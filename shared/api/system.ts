@@ -89,3 +89,31 @@ export const openApiV3Handler = (): RouteHandler =>
 
 export const kubeconfigHandler = (): RouteHandler =>
   route('GET', ['/k2d/kubeconfig'], async (_req, ctx) => new Response(ctx.server.kubeconfig, { headers: { 'content-type': 'application/yaml' } }));
+
+/**
+ * `GET /k2d/system/diagnostics` (k2d's endpoint): what an operator asks first — versions, the Docker
+ * engine, the data dir, the creation queue and how many objects of each kind there are.
+ */
+export const diagnosticsHandler = (): RouteHandler =>
+  route('GET', ['/k2d/system/diagnostics'], async (_req, ctx) => {
+    let docker: Record<string, unknown>;
+    try {
+      const info = await ctx.docker.info();
+      docker = { reachable: true, serverVersion: info.ServerVersion, operatingSystem: info.OperatingSystem, kernelVersion: info.KernelVersion, containers: info.Containers, images: info.Images };
+    } catch (err) {
+      docker = { reachable: false, error: (err as Error).message };
+    }
+    const started = ctx.server.startedAt ? Date.parse(ctx.server.startedAt) : undefined;
+    return jsonResponse({
+      version: ctx.server.version,
+      instance: ctx.server.instance,
+      dataPath: ctx.server.dataPath,
+      advertiseAddress: ctx.server.advertiseAddress,
+      startedAt: ctx.server.startedAt,
+      uptimeSeconds: started ? Math.round((ctx.clock.now().getTime() - started) / 1000) : undefined,
+      docker,
+      queue: { depth: ctx.queue.depth() },
+      objects: Object.fromEntries(registry.map((def) => [def.resource, ctx.store.count(def)])),
+      resourceVersion: String(ctx.store.resourceVersion),
+    });
+  });

@@ -1,0 +1,3 @@
+import { diagnosticsHandler } from '../../../shared/api/system';
+
+export default diagnosticsHandler();
