@@ -59,6 +59,7 @@ function stamp(): string {
 export class ConfigVolumes {
   /** What each volume directory holds now, to skip rewriting unchanged content. */
   private readonly written = new Map<string, string>();
+  private rootReady = false;
 
   constructor(
     private readonly root: string,
@@ -132,6 +133,13 @@ export class ConfigVolumes {
   }
 
   private async write(dir: string, payload: Map<string, FileProjection>) {
+    if (!this.rootReady) {
+      // Secret values are readable in here whatever the volume's modes: only the owner may enter. A
+      // container sees just the directory bound into it, so it does not need to pass through.
+      await mkdir(this.root, { recursive: true, mode: 0o700 });
+      await chmod(this.root, 0o700);
+      this.rootReady = true;
+    }
     await mkdir(dir, { recursive: true, mode: 0o755 });
     const version = stamp();
     const versionDir = join(dir, version);

@@ -66,7 +66,7 @@ export function immutableCauses(obj: { immutable?: boolean } & Record<string, un
   return causes;
 }
 
-export const tooLong = (field: string): StatusCause => ({ reason: 'FieldValueTooLong', field, message: `Too long: must have at most ${MAX_DATA_BYTES} bytes` });
+export const tooLong = (field: string): StatusCause => ({ reason: 'FieldValueTooLong', field, message: `Too long: may not be more than ${MAX_DATA_BYTES} bytes` });
 
 const FILE_MODE = 'must be a number between 0 and 0777 (octal), both inclusive';
 

@@ -83,11 +83,11 @@ test('over 1 MiB is refused (the apiserver`s fields: the whole ConfigMap, a Secr
   const big = 'x'.repeat(1024 * 1024);
   const res = await cmCreate(req('POST', `${NS}/configmaps`, cm('big', { data: { a: big, b: 'y' } })), ctx);
   assert.is(res.status, 422);
-  assert.is((await res.json()).message, 'ConfigMap "big" is invalid: []: Too long: must have at most 1048576 bytes');
+  assert.is((await res.json()).message, 'ConfigMap "big" is invalid: []: Too long: may not be more than 1048576 bytes');
   const exact = await cmCreate(req('POST', `${NS}/configmaps`, cm('exact', { data: { a: big } })), ctx);
   assert.is(exact.status, 201);
   const s = await secretCreate(req('POST', `${NS}/secrets`, secret('big', { data: { a: b64(big), b: b64('y') } })), ctx);
-  assert.is((await s.json()).message, 'Secret "big" is invalid: data: Too long: must have at most 1048576 bytes');
+  assert.is((await s.json()).message, 'Secret "big" is invalid: data: Too long: may not be more than 1048576 bytes');
   const dup = await cmCreate(req('POST', `${NS}/configmaps`, cm('dup', { data: { k: 'a' }, binaryData: { k: b64('b') } })), ctx);
   assert.is((await dup.json()).message, 'ConfigMap "dup" is invalid: data[k]: Invalid value: "k": duplicate of key present in binaryData');
 });
@@ -419,6 +419,8 @@ test('volumes: the kubelet`s layout (..data symlink), modes, items, optional; an
     const ctx = fakeCtx();
     await cmCreate(req('POST', `${NS}/configmaps`, cm('app', { data: { a: '1', b: '2' } })), ctx);
     await secretCreate(req('POST', `${NS}/secrets`, secret('db', { stringData: { password: 's3cret' } })), ctx);
+    // As an older version or a umask may have left it.
+    await fsp.chmod(root, 0o755);
     const volumes = new ConfigVolumes(root, ctx.store);
     const pod = { metadata: { name: 'p', namespace: 'default', uid: 'uid-1' } } as KObject;
     const dir = await volumes.setUp(pod, { name: 'cfg', configMap: { name: 'app', defaultMode: 0o640 } });
@@ -427,6 +429,7 @@ test('volumes: the kubelet`s layout (..data symlink), modes, items, optional; an
     assert.is(readlinkSync(join(dir, 'a')), '..data/a');
     assert.is(readFileSync(join(dir, 'a'), 'utf8'), '1');
     assert.is(mode(join(dir, 'a')), '640');
+    assert.is(mode(root), '700', 'secret values in volume directories are the server user`s alone');
     const first = readlinkSync(join(dir, '..data'));
 
     await cmPatch(req('PATCH', `${NS}/configmaps/app`, { data: { a: 'new', b: null, c: '3' } }, { 'content-type': 'application/merge-patch+json' }), ctx);

@@ -27,7 +27,7 @@ test('keys that could leave the store, empty keys and oversized data are 422 wit
     [CM, cm('a', { '../../etc/passwd': 'x' }), 'data[../../etc/passwd]: Invalid value: "../../etc/passwd": a valid config key must consist of alphanumeric characters'],
     [CM, cm('a', { '': 'x' }), 'data[]: Invalid value: ""'],
     [CM, cm('a', { '..': 'x' }), "data[..]: Invalid value: \"..\": must not be '..'"],
-    [CM, cm('a', { big: 'x'.repeat(1024 * 1024 + 1) }), 'Too long: must have at most 1048576 bytes'],
+    [CM, cm('a', { big: 'x'.repeat(1024 * 1024 + 1) }), 'Too long: may not be more than 1048576 bytes'],
     [SECRETS, secret('a', { type: 'kubernetes.io/tls', data: { 'tls.crt': 'eA==' } }), 'data[tls.key]: Required value'],
     // stringData is merged into data before validation, as the apiserver converts it: the field is data's.
     [SECRETS, secret('a', { stringData: { 'a/b': 'x' } }), 'data[a/b]: Invalid value'],
