@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, lstat, mkdir, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, lchown, lstat, mkdir, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { KObject } from '../../shared/k8s/meta';
 import type { ObjectStore } from '../../shared/store/object-store';
@@ -41,6 +41,20 @@ function below(dir: string, path: string): string {
     throw new ContainerConfigError(`invalid path ${JSON.stringify(path)} in a volume: it must be relative and must not contain '..'`);
   }
   return target;
+}
+
+/**
+ * The kubelet's SetVolumeOwnership for a read-only volume and a pod's fsGroup: everything in the group,
+ * files made group-readable on top of their mode, directories also group-searchable and setgid. A
+ * non-root container with the group then reads a secret even with `defaultMode: 0400`, as in Kubernetes.
+ */
+async function setOwnership(path: string, fsGroup: number, recursive: boolean): Promise<void> {
+  const info = await lstat(path);
+  await lchown(path, -1, fsGroup);
+  if (info.isSymbolicLink()) return;
+  if (!info.isDirectory()) return chmod(path, (info.mode & 0o7777) | 0o440);
+  await chmod(path, (info.mode & 0o7777) | 0o550 | 0o2000);
+  if (recursive) for (const entry of await readdir(path)) await setOwnership(join(path, entry), fsGroup, true);
 }
 
 /** The kubelet's timestamped directory names, made unique. */
@@ -123,16 +137,17 @@ export class ConfigVolumes {
   async setUp(pod: KObject, volume: Json): Promise<string> {
     const dir = this.dirOf(pod.metadata.uid!, volume.name);
     const payload = this.payload(pod, volume);
-    const digest = createHash('sha256');
+    const fsGroup = (pod.spec as Json)?.securityContext?.fsGroup as number | undefined;
+    const digest = createHash('sha256').update(`${fsGroup ?? ''}\0`);
     for (const [path, f] of [...payload].sort(([a], [b]) => (a < b ? -1 : 1))) digest.update(`${path}\0${f.mode}\0`).update(f.data).update('\0');
     const hash = digest.digest('hex');
     if (this.written.get(dir) === hash && existsSync(join(dir, DATA))) return dir;
-    await this.write(dir, payload);
+    await this.write(dir, payload, fsGroup);
     this.written.set(dir, hash);
     return dir;
   }
 
-  private async write(dir: string, payload: Map<string, FileProjection>) {
+  private async write(dir: string, payload: Map<string, FileProjection>, fsGroup: number | undefined) {
     if (!this.rootReady) {
       // Secret values are readable in here whatever the volume's modes: only the owner may enter. A
       // container sees just the directory bound into it, so it does not need to pass through.
@@ -151,14 +166,22 @@ export class ConfigVolumes {
       // writeFile's mode is filtered by the umask; the volume's modes are exact.
       await chmod(target, f.mode & 0o777);
     }
+    if (fsGroup !== undefined) {
+      // Before the swap, so the new files are never seen with other owners or modes.
+      await setOwnership(dir, fsGroup, false);
+      await setOwnership(versionDir, fsGroup, true);
+    }
     const tmp = join(dir, DATA_TMP);
     await rm(tmp, { force: true });
     await symlink(version, tmp);
+    if (fsGroup !== undefined) await lchown(tmp, -1, fsGroup);
     await rename(tmp, join(dir, DATA));
     const tops = new Set([...payload.keys()].map((p) => p.split('/')[0]));
     for (const top of tops) {
       const link = join(dir, top);
-      if (!(await lstat(link).catch(() => undefined))) await symlink(join(DATA, top), link);
+      if (await lstat(link).catch(() => undefined)) continue;
+      await symlink(join(DATA, top), link);
+      if (fsGroup !== undefined) await lchown(link, -1, fsGroup);
     }
     for (const entry of await readdir(dir)) {
       const stale = entry.startsWith('..') ? entry !== DATA && entry !== version : !tops.has(entry);

@@ -159,6 +159,31 @@ t('a pod with env from both, both mounted: values and files; an edit reaches the
   assert.is(status.status.containerStatuses[0].restartCount, 0, 'changed values restart nothing');
 });
 
+t('a non-root pod with fsGroup reads a 0400 secret (group-readable, as the kubelet makes it) and sees its rotation', async (ctx) => {
+  const pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'nonroot' },
+    spec: {
+      terminationGracePeriodSeconds: 1,
+      securityContext: { runAsUser: 1001, fsGroup: 1001 },
+      containers: [{ name: 'c', image: IMAGE, command: ['sh', '-c', 'echo "groups=$(id -G)"; while true; do echo "pw=$(cat /s/password) $(stat -L -c %a:%g /s/password)"; sleep 0.2; done'], volumeMounts: [{ name: 's', mountPath: '/s' }] }],
+      volumes: [{ name: 's', secret: { secretName: 'db', defaultMode: 0o400 } }],
+    },
+  };
+  await ok(k(ctx, ['apply', '-f', '-'], JSON.stringify(pod)));
+  await ok(k(ctx, ['wait', '--for=condition=Ready', 'pod/nonroot', '--timeout=60s']));
+  const logs = await until('the pod to read its secret', async () => {
+    const out = (await k(ctx, ['logs', 'nonroot'])).stdout;
+    return out.includes('pw=') && out;
+  });
+  assert.match(logs, /^groups=.*\b1001\b/m);
+  assert.match(logs, /^pw=s3cret 440:1001$/m);
+  await ok(k(ctx, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, stringData: { password: 'rotated' } })));
+  await until('the rotated value, still readable', async () => /^pw=rotated 440:1001$/m.test((await k(ctx, ['logs', 'nonroot', '--tail=1'])).stdout), 10_000);
+  await ok(k(ctx, ['delete', 'pod', 'nonroot', '--wait=true']));
+});
+
 t('immutable ConfigMaps refuse new values with the apiserver`s message', async (ctx) => {
   await ok(k(ctx, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'frozen' }, immutable: true, data: { a: '1' } })));
   const res = await k(ctx, ['patch', 'configmap', 'frozen', '--type=merge', '-p', '{"data":{"a":"2"}}']);

@@ -450,6 +450,16 @@ test('volumes: the kubelet`s layout (..data symlink), modes, items, optional; an
     await rejects(volumes.setUp({ metadata: { name: 'p', namespace: 'default', uid: '..' } } as KObject, { name: 'cfg', configMap: { name: 'app' } }));
     assert.not.ok(existsSync(join(root, 'escape')));
 
+    // A pod's fsGroup: the kubelet gives the group read on top of the mode, and setgid directories.
+    const grouped = { metadata: { name: 'g', namespace: 'default', uid: 'uid-2' }, spec: { securityContext: { fsGroup: 2345 } } } as KObject;
+    const gdir = await volumes.setUp(grouped, { name: 'sec', secret: { secretName: 'db', defaultMode: 0o400 } });
+    const file = join(gdir, '..data', 'password');
+    assert.is(statSync(file).gid, 2345);
+    assert.is(mode(file), '440');
+    assert.is((statSync(join(gdir, '..data')).mode & 0o7777).toString(8), '2755');
+    assert.is(statSync(gdir).gid, 2345);
+    assert.is(mode(join(items, '..data', 'nested', 'pw')), '400', 'a pod without fsGroup keeps the exact mode');
+
     await volumes.tearDown('uid-1');
     assert.not.ok(existsSync(join(root, 'uid-1')));
   } finally {
