@@ -451,7 +451,7 @@ test('volumes: the kubelet`s layout (..data symlink), modes, items, optional; an
     assert.not.ok(existsSync(join(root, 'escape')));
 
     // A pod's fsGroup: the kubelet gives the group read on top of the mode, and setgid directories.
-    const grouped = { metadata: { name: 'g', namespace: 'default', uid: 'uid-2' }, spec: { securityContext: { fsGroup: 2345 } } } as KObject;
+    const grouped = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'g', namespace: 'default', uid: 'uid-2' }, spec: { securityContext: { fsGroup: 2345 } } } as KObject;
     const gdir = await volumes.setUp(grouped, { name: 'sec', secret: { secretName: 'db', defaultMode: 0o400 } });
     const file = join(gdir, '..data', 'password');
     assert.is(statSync(file).gid, 2345);
