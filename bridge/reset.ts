@@ -37,7 +37,7 @@ export async function reset(docker: Dockerode, dataPath: string, instance: strin
       .then(() => undefined, (err: Error) => err.message);
     say(error ? `kept image ${name}: ${error.replace(/^\(HTTP code \d+\) \w+ - /, '').trim()}` : `removed image ${name}`);
   }
-  for (const entry of ['store', 'configmaps', 'secrets', 'volumes', 'journal.log']) {
+  for (const entry of ['store', 'configmaps', 'secrets', 'pods', 'journal.log']) {
     const path = join(dataPath, entry);
     if (!existsSync(path)) continue;
     await rm(path, { recursive: true, force: true });

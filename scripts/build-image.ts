@@ -36,6 +36,7 @@ const docker = spawn(
     '--change', 'WORKDIR /app',
     '--change', 'VOLUME /var/lib/k2d',
     '--change', 'HEALTHCHECK --interval=30s --timeout=5s --start-period=10s CMD ["/usr/local/bin/node", "/app/dist/healthcheck.mjs"]',
+    '--change', 'LABEL app.k2d.io/image=k2d-ts',
     '--change', `LABEL org.opencontainers.image.title=k2d-ts org.opencontainers.image.version=${pkg.version} org.opencontainers.image.description="${pkg.description}"`,
     '-',
     tags[0],
@@ -97,5 +98,7 @@ const dockerCli = (args: string[]) =>
     child.on('close', (c) => (c === 0 ? resolve(out.trim()) : reject(new Error(`docker ${args.join(' ')} exited with ${c}`))));
   });
 for (const tag of tags.slice(1)) await dockerCli(['tag', tags[0], tag]);
+// The image this build replaced is left untagged: remove it rather than pile them up.
+await dockerCli(['image', 'prune', '--force', '--filter', 'label=app.k2d.io/image=k2d-ts']);
 const size = Number(await dockerCli(['image', 'inspect', '--format', '{{.Size}}', tags[0]]));
 console.log(`built ${tags.join(', ')}: ${(size / 1e6).toFixed(1)} MB`);

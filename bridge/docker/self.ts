@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
-import { lstat, mkdir, readFile, readlink, symlink } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import type Dockerode from 'dockerode';
 
 /** Where the server runs, as far as Docker work depends on it; shown in diagnostics. */
 export interface Setup {
   /** The server's own container, when it runs in one (the k2d-ts image). */
   container?: { id: string; name: string };
-  /** The data dir as the engine sees it: bind-mount sources under it must be host paths. */
+  /** The data dir as the engine sees it, on the host: bind-mount sources under it are given this way. */
   hostDataPath: string;
   /** What this setup cannot do, each with how to fix it. */
   warnings: string[];
@@ -63,24 +63,6 @@ export function portProblem(port: number, networkMode: string | undefined, publi
   return undefined;
 }
 
-/**
- * Bind-mount sources are resolved by the engine on the host. When the data dir is a named volume (or a
- * host directory at another path), its host path is made to lead to the data dir inside this container
- * too, so the same path works for writing files here and for Docker's mounts there.
- */
-async function linkHostPath(hostPath: string, dataPath: string): Promise<string | undefined> {
-  try {
-    const st = await lstat(hostPath).catch(() => undefined);
-    if (st?.isSymbolicLink() && (await readlink(hostPath)) === dataPath) return undefined;
-    if (st) return `${hostPath} exists in this container`;
-    await mkdir(dirname(hostPath), { recursive: true });
-    await symlink(dataPath, hostPath);
-    return undefined;
-  } catch (err) {
-    return (err as Error).message;
-  }
-}
-
 export async function discoverSetup(docker: Dockerode, dataPath: string, api: { host: string; port: number }): Promise<Setup> {
   const id = await ownContainerId();
   const info = id ? await docker.getContainer(id).inspect().catch(() => undefined) : undefined;
@@ -94,14 +76,8 @@ export async function discoverSetup(docker: Dockerode, dataPath: string, api: { 
   if (problem) warnings.push(problem);
   const unreachable = portProblem(api.port, info.HostConfig.NetworkMode, info.NetworkSettings.Ports as Record<string, PortBinding[] | null>, api.host);
   if (unreachable) warnings.push(unreachable);
+  // Bind-mount sources (ConfigMap and Secret volumes) are resolved by the engine on the host.
   const hostPath = hostPathOf(info.Mounts as Array<{ Source: string; Destination: string }>, dataPath);
-  if (!hostPath) {
-    warnings.push(`the data dir ${dataPath} is not on a volume: it goes with the container, and ConfigMap and Secret volumes cannot be mounted (-v k2d-data:${dataPath})`);
-    return { container, hostDataPath: dataPath, warnings };
-  }
-  if (hostPath === dataPath) return { container, hostDataPath: dataPath, warnings };
-  const failure = await linkHostPath(hostPath, dataPath);
-  if (!failure) return { container, hostDataPath: hostPath, warnings };
-  warnings.push(`ConfigMap and Secret volumes will fail: Docker finds the data dir at ${hostPath} and it cannot be linked here (${failure}); mount it at the same path on both sides (-v ${dataPath}:${dataPath})`);
-  return { container, hostDataPath: dataPath, warnings };
+  if (!hostPath) warnings.push(`the data dir ${dataPath} is not on a volume: it goes with the container, and ConfigMap and Secret volumes cannot be mounted (-v k2d-data:${dataPath})`);
+  return { container, hostDataPath: hostPath ?? dataPath, warnings };
 }

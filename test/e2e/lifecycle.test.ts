@@ -156,11 +156,12 @@ t('--reset leaves docker ps -a, network ls and volume ls as before the first sta
     assert.ok(((await docker.listVolumes({ filters: mine })).Volumes ?? []).length >= 1, 'the emptyDir volume exists');
     assert.ok((await docker.listNetworks({ filters: mine })).length >= 1, 'the namespace network exists');
     const images = (await docker.listImages({ filters: { reference: ['k2d-ts/runtime'], label: [`app.k2d.io/instance=${instance}`] } })).map((i) => i.RepoTags?.[0]);
+    assert.ok((await readdir(dataPath)).includes('pods'), "the pod's configMap volume was projected under the data dir");
     await server.stop();
 
     const res = await run(process.execPath, [MAIN, '--reset'], { K2D_DATA_PATH: dataPath, K2D_INSTANCE: instance, K2D_PORT: String(await freePort()) });
     assert.is(res.code, 0, res.stderr);
-    for (const line of [`removed container ${ns}-p`, `removed container ${ns}-q`, `removed container k2d-svc-${ns}-s`, `removed network k2d-${ns}`, `removed volume k2d-${ns}-p-scratch`, `removed ${join(dataPath, 'store')}`, `removed ${join(dataPath, 'journal.log')}`]) {
+    for (const line of [`removed container ${ns}-p`, `removed container ${ns}-q`, `removed container k2d-svc-${ns}-s`, `removed network k2d-${ns}`, `removed volume k2d-${ns}-p-scratch`, `removed ${join(dataPath, 'store')}`, `removed ${join(dataPath, 'pods')}`, `removed ${join(dataPath, 'journal.log')}`]) {
       assert.match(res.stdout, line);
     }
     // The proxy image is removed when this instance built it, unless another instance's proxies run from it.
