@@ -81,7 +81,7 @@ export class Runtime {
     this.endpoints = new EndpointsController(o.store, o.log);
     this.endpoints.start();
     const submit = (op: Operation, priority: 'high' | 'medium' | 'low') => this.queue.submit(op, priority);
-    this.workloads = new WorkloadController({ store: o.store, clock: o.clock, log: o.log, nodeName: o.nodeName, submit });
+    this.workloads = new WorkloadController({ store: o.store, clock: o.clock, log: o.log, nodeName: o.nodeName, submit, events: this.events });
     this.workloads.start();
     this.collector = new GarbageCollector({ store: o.store, clock: o.clock, log: o.log, submit });
     this.collector.start();
