@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { KObject } from '../shared/k8s/meta';
 import type { Persistence, StoredObject } from '../shared/store/object-store';
@@ -21,6 +22,15 @@ const SPLIT: Record<string, { dir: string; infix: string; fields: Array<{ field:
   secrets: { dir: 'secrets', infix: 'k2dsec', fields: [{ field: 'data', base64: true }], mode: 0o600 },
 };
 const KEYS = '__k2dKeys';
+
+/**
+ * The file of an object's record: `<name>.json`, or `~<sha256 of name>.json` for names too long for a
+ * file name (Kubernetes allows 253 characters; most file systems 255 bytes including `.json`).
+ */
+function recordName(obj: KObject): string {
+  const name = segment(obj.metadata.name);
+  return Buffer.byteLength(name) + 5 > 255 ? `~${createHash('sha256').update(name).digest('hex')}.json` : `${name}.json`;
+}
 
 /**
  * One JSON file per object: `<data>/store/<resource>/[<namespace>/]<name>.json`, written to a temporary
@@ -46,7 +56,7 @@ export class DiskPersistence implements Persistence {
       await chmod(dir, 0o700);
       this.made.add(dir);
     }
-    const tmp = join(dir, `.${file}.${process.pid}.tmp`);
+    const tmp = join(dir, `.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`);
     await writeFile(tmp, content, { mode });
     await chmod(tmp, mode);
     await rename(tmp, join(dir, file));
@@ -54,7 +64,9 @@ export class DiskPersistence implements Persistence {
 
   private keyFile(resource: string, obj: KObject, key: string): { dir: string; file: string } {
     const split = SPLIT[resource];
-    return { dir: join(this.dataPath, split.dir), file: segment(`${segment(obj.metadata.namespace!)}-${segment(obj.metadata.name)}-${split.infix}-${segment(key)}`) };
+    const file = `${segment(obj.metadata.namespace!)}-${segment(obj.metadata.name)}-${split.infix}-${segment(key)}`;
+    // k2d's name, unless it is too long for a file name (long names and keys): then a hash of it.
+    return { dir: join(this.dataPath, split.dir), file: Buffer.byteLength(file) > 255 ? `~${createHash('sha256').update(file).digest('hex')}` : file };
   }
 
   private storedKeys(resource: string, obj: KObject): Record<string, string[]> {
@@ -75,7 +87,7 @@ export class DiskPersistence implements Persistence {
     }
     const keys = this.storedKeys(resource, obj);
     json[KEYS] = keys;
-    await this.atomicWrite(this.dir(resource, obj), `${segment(obj.metadata.name)}.json`, JSON.stringify(json));
+    await this.atomicWrite(this.dir(resource, obj), recordName(obj), JSON.stringify(json));
     const kept = new Set(Object.values(keys).flat());
     for (const key of Object.values(previous ?? {}).flat()) {
       if (!kept.has(key)) await rm(join(...Object.values(this.keyFile(resource, obj, key))), { force: true });
@@ -84,7 +96,7 @@ export class DiskPersistence implements Persistence {
 
   private async previousKeys(resource: string, obj: KObject): Promise<Record<string, string[]> | undefined> {
     try {
-      return JSON.parse(await readFile(join(this.dir(resource, obj), `${segment(obj.metadata.name)}.json`), 'utf8'))[KEYS];
+      return JSON.parse(await readFile(join(this.dir(resource, obj), recordName(obj)), 'utf8'))[KEYS];
     } catch {
       return undefined;
     }
@@ -92,12 +104,12 @@ export class DiskPersistence implements Persistence {
 
   async write(resource: string, obj: KObject): Promise<void> {
     if (SPLIT[resource]) return this.writeSplit(resource, obj, await this.previousKeys(resource, obj));
-    await this.atomicWrite(this.dir(resource, obj), `${segment(obj.metadata.name)}.json`, JSON.stringify(obj));
+    await this.atomicWrite(this.dir(resource, obj), recordName(obj), JSON.stringify(obj));
   }
 
   async remove(resource: string, obj: KObject): Promise<void> {
     const keys = SPLIT[resource] ? await this.previousKeys(resource, obj) : undefined;
-    await rm(join(this.dir(resource, obj), `${segment(obj.metadata.name)}.json`), { force: true });
+    await rm(join(this.dir(resource, obj), recordName(obj)), { force: true });
     for (const key of Object.values(keys ?? {}).flat()) await rm(join(...Object.values(this.keyFile(resource, obj, key))), { force: true });
   }
 

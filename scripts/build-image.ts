@@ -33,6 +33,7 @@ const docker = spawn(
     '--change', 'EXPOSE 6443',
     '--change', 'WORKDIR /app',
     '--change', 'VOLUME /var/lib/k2d',
+    '--change', 'LABEL app.k2d.io/image=k2d-ts',
     '--change', 'HEALTHCHECK --interval=30s --timeout=5s CMD ["/usr/local/bin/node", "/app/dist/healthcheck.mjs"]',
     '-',
     tags[0],
@@ -88,6 +89,9 @@ const code = await new Promise<number>((resolve) => docker.on('close', (c) => re
 if (code !== 0) process.exit(code);
 const tagged = spawn('docker', ['tag', tags[0], tags[1]], { stdio: 'inherit' });
 await new Promise((resolve) => tagged.on('close', resolve));
+// The image this build replaced is left untagged: remove it rather than pile them up.
+const pruned = spawn('docker', ['image', 'prune', '--force', '--filter', 'label=app.k2d.io/image=k2d-ts'], { stdio: 'ignore' });
+await new Promise((resolve) => pruned.on('close', resolve));
 console.log(`built ${tags.join(' and ')} (${(bytes / 1e6).toFixed(1)} MB of files)`);
 
 /** Packages the bundle leaves external and loads at run time, with what they depend on. */

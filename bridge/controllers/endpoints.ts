@@ -4,6 +4,7 @@ import { endpointSlices, endpoints, type EndpointSlice, type Endpoints } from '.
 import { pods } from '../../shared/resources/pods';
 import { services, type Service } from '../../shared/resources/services';
 import type { ObjectStore } from '../../shared/store/object-store';
+import { WorkQueue } from './work';
 
 type Json = any;
 
@@ -118,58 +119,42 @@ const same = (a: Json, b: Json) => JSON.stringify(a) === JSON.stringify(b);
  * Endpoints their users write.
  */
 export class EndpointsController {
-  private readonly dirty = new Set<string>();
-  private scheduled = false;
   private unsubscribe?: () => void;
-  private running: Promise<void> = Promise.resolve();
+  private readonly work: WorkQueue;
   /** Told after each namespace pass, so the Service mapping can follow (headless aliases, status). */
   onSynced?: (namespace: string) => void;
 
   constructor(
     private readonly store: ObjectStore,
-    private readonly log: Logger,
-  ) {}
+    log: Logger,
+  ) {
+    this.work = new WorkQueue(
+      async (ns) => {
+        await this.sync(ns);
+        this.onSynced?.(ns);
+      },
+      log,
+      'endpoints',
+    );
+  }
 
   start() {
     this.unsubscribe = this.store.subscribe((change) => {
       if (change.resource !== pods.resource && change.resource !== services.resource) return;
-      this.mark(change.object.metadata.namespace!);
+      this.work.mark(change.object.metadata.namespace!);
     });
-    for (const svc of this.store.list(services)) this.mark(svc.metadata.namespace!);
-    for (const ep of this.store.list(endpoints)) this.mark(ep.metadata.namespace!);
+    for (const svc of this.store.list(services)) this.work.mark(svc.metadata.namespace!);
+    for (const ep of this.store.list(endpoints)) this.work.mark(ep.metadata.namespace!);
   }
 
   stop() {
     this.unsubscribe?.();
-  }
-
-  private mark(namespace: string) {
-    this.dirty.add(namespace);
-    if (this.scheduled) return;
-    this.scheduled = true;
-    // One pass per burst of changes (a Deployment scaling by ten is one recompute, not ten).
-    setImmediate(() => {
-      this.scheduled = false;
-      const namespaces = [...this.dirty];
-      this.dirty.clear();
-      this.running = this.running.then(async () => {
-        for (const ns of namespaces) {
-          try {
-            await this.sync(ns);
-            this.onSynced?.(ns);
-          } catch (err) {
-            this.log.warn({ err: (err as Error).message, namespace: ns }, 'endpoints sync failed; retrying');
-            setTimeout(() => this.mark(ns), 1000);
-          }
-        }
-      });
-    });
+    this.work.stop();
   }
 
   /** Waits for the passes scheduled so far (tests and shutdown). */
-  async idle(): Promise<void> {
-    while (this.scheduled || this.dirty.size) await new Promise((r) => setImmediate(r));
-    await this.running;
+  idle(): Promise<void> {
+    return this.work.idle();
   }
 
   private async sync(namespace: string) {

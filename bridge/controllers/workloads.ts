@@ -7,6 +7,7 @@ import { deployments, replicaSets, selectorMatches, type Deployment, type Replic
 import type { ResourceDefinition } from '../../shared/api/resource';
 import type { ObjectStore } from '../../shared/store/object-store';
 import type { EventRecorder } from '../events';
+import { WorkQueue } from './work';
 import {
   availability,
   hasProgressDeadline,
@@ -68,48 +69,50 @@ const isActive = (pod: Json) => !pod.metadata.deletionTimestamp && pod.status?.p
  * store alone.
  */
 export class WorkloadController {
-  private readonly dirty = new Set<string>();
-  private scheduled = false;
-  private running: Promise<void> = Promise.resolve();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
   private unsubscribe?: () => void;
+  private readonly work: WorkQueue;
 
-  constructor(private readonly o: WorkloadOptions) {}
+  constructor(private readonly o: WorkloadOptions) {
+    // ReplicaSets first in a pass: a Deployment's status reads theirs.
+    const rsFirst = (a: string, b: string) => (a.startsWith('rs/') === b.startsWith('rs/') ? 0 : a.startsWith('rs/') ? -1 : 1);
+    this.work = new WorkQueue((key) => (key.startsWith('rs/') ? this.syncReplicaSet(key) : this.syncDeployment(key)), o.log, 'workload', rsFirst);
+  }
 
   start() {
+    const mark = (key: string) => this.work.mark(key);
     this.unsubscribe = this.o.store.subscribe((change) => {
       const obj = change.object;
       const ns = obj.metadata.namespace!;
-      if (change.resource === deployments.resource) this.mark(`d/${ns}/${obj.metadata.name}`);
+      if (change.resource === deployments.resource) mark(`d/${ns}/${obj.metadata.name}`);
       else if (change.resource === replicaSets.resource) {
-        this.mark(`rs/${ns}/${obj.metadata.name}`);
+        mark(`rs/${ns}/${obj.metadata.name}`);
         const owner = controllerOf(obj) ?? (change.previous && controllerOf(change.previous));
-        if (owner?.kind === 'Deployment') this.mark(`d/${ns}/${owner.name}`);
+        if (owner?.kind === 'Deployment') mark(`d/${ns}/${owner.name}`);
         else if (!owner && change.type !== 'DELETED') this.markSelecting(deployments, 'd', obj);
       } else if (change.resource === pods.resource) {
         const owner = controllerOf(obj) ?? (change.previous && controllerOf(change.previous));
         if (owner?.kind === 'ReplicaSet') {
-          this.mark(`rs/${ns}/${owner.name}`);
-          // A Recreate rollout waits for the last old pod to be gone, which changes no ReplicaSet status.
-          const rs = change.type === 'DELETED' ? this.o.store.get(replicaSets, ns, owner.name) : undefined;
+          mark(`rs/${ns}/${owner.name}`);
+          // A Recreate rollout waits for the old pods to be gone, which the ReplicaSet's status may not show.
+          const rs = this.o.store.get(replicaSets, ns, owner.name);
           const deployment = rs && controllerOf(rs);
-          if (deployment?.kind === 'Deployment') this.mark(`d/${ns}/${deployment.name}`);
+          if (deployment?.kind === 'Deployment' && change.type === 'DELETED') mark(`d/${ns}/${deployment.name}`);
         } else if (!owner && change.type !== 'DELETED') this.markSelecting(replicaSets, 'rs', obj);
       }
     });
-    for (const d of this.o.store.list(deployments)) this.mark(`d/${d.metadata.namespace}/${d.metadata.name}`);
-    for (const rs of this.o.store.list(replicaSets)) this.mark(`rs/${rs.metadata.namespace}/${rs.metadata.name}`);
+    for (const d of this.o.store.list(deployments)) mark(`d/${d.metadata.namespace}/${d.metadata.name}`);
+    for (const rs of this.o.store.list(replicaSets)) mark(`rs/${rs.metadata.namespace}/${rs.metadata.name}`);
   }
 
   stop() {
     this.unsubscribe?.();
-    for (const t of this.timers.values()) clearTimeout(t);
+    this.work.stop();
   }
 
   /** An orphan is looked at by every controller whose selector takes it, which may adopt it. */
   private markSelecting(def: ResourceDefinition, prefix: string, orphan: KObject) {
     for (const owner of this.o.store.list(def, orphan.metadata.namespace)) {
-      if (selectorMatches((owner as ReplicaSet).spec?.selector, orphan.metadata.labels)) this.mark(`${prefix}/${owner.metadata.namespace}/${owner.metadata.name}`);
+      if (selectorMatches((owner as ReplicaSet).spec?.selector, orphan.metadata.labels)) this.work.mark(`${prefix}/${owner.metadata.namespace}/${owner.metadata.name}`);
     }
   }
 
@@ -156,43 +159,12 @@ export class WorkloadController {
       .catch(() => undefined);
   }
 
-  private mark(key: string) {
-    this.dirty.add(key);
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      // ReplicaSets first: a Deployment's status reads theirs.
-      const keys = [...this.dirty].sort((a, b) => (a.startsWith('rs/') === b.startsWith('rs/') ? 0 : a.startsWith('rs/') ? -1 : 1));
-      this.dirty.clear();
-      this.running = this.running.then(async () => {
-        for (const key of keys) {
-          try {
-            if (key.startsWith('rs/')) await this.syncReplicaSet(key);
-            else await this.syncDeployment(key);
-          } catch (err) {
-            this.o.log.warn({ err: (err as Error).message, key }, 'workload sync failed; retrying');
-            this.after(key, 1000);
-          }
-        }
-      });
-    });
-  }
-
-  /** Looks at `key` again in `ms` (minReadySeconds running out, a progress deadline, a retry). */
   private after(key: string, ms: number) {
-    clearTimeout(this.timers.get(key));
-    const timer = setTimeout(() => {
-      this.timers.delete(key);
-      this.mark(key);
-    }, Math.max(0, ms));
-    timer.unref();
-    this.timers.set(key, timer);
+    this.work.after(key, ms);
   }
 
-  async idle(): Promise<void> {
-    while (this.scheduled || this.dirty.size) await new Promise((r) => setImmediate(r));
-    await this.running;
+  idle(): Promise<void> {
+    return this.work.idle();
   }
 
   private now() {

@@ -76,7 +76,13 @@ export async function containerLogs(docker: Dockerode, info: Dockerode.Container
     follow: o.follow && !o.previous,
     tail: o.tailLines !== undefined ? String(o.tailLines) : 'all',
   };
-  if (o.previous) {
+  if (o.previous && !info.State.Running && !info.State.FinishedAt.startsWith('0001-')) {
+    // Exited and waiting to be restarted (CrashLoopBackOff): its last run is the previous instance,
+    // as the kubelet's lastState says.
+    if (!since) since = startedAt;
+    // A second past the end: nothing can follow the exit, and Docker's times are a little late.
+    options.until = String(Math.ceil(Date.parse(info.State.FinishedAt) / 1000) + 1);
+  } else if (o.previous) {
     options.until = startedAt;
     if (previousStart && !since) since = seconds(previousStart);
   } else if (!since) since = startedAt;

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cleanup, docker, kubectl, startServer, until, type RunningServer } from '../helpers/server';
+import { applyYaml, cleanup, docker, kubectl, startServer, until, type RunningServer } from '../helpers/server';
 
 // Deployments through real kubectl: replicas, scale, rolling updates that keep availability, undo,
 // history, a stalled rollout, a server killed mid-rollout, cascading deletes, bad input.
@@ -35,11 +35,7 @@ ${extra}  template:
         readinessProbe: {httpGet: {path: /, port: 8080}, periodSeconds: 1}
 `;
 
-async function apply(server: RunningServer, name: string, yaml: string) {
-  const file = join(server.dataPath, `${name}.yaml`);
-  await writeFile(file, yaml);
-  return kubectl(server, ['apply', '-f', file]);
-}
+const apply = (server: RunningServer, name: string, yaml: string) => applyYaml(server, name, yaml, true);
 
 const containers = async (server: RunningServer, app: string) =>
   (await docker.listContainers({ filters: { label: [`app.k2d.io/instance=${server.instance}`, `resource.k2d.io/namespace-name=${NS}`] } })).filter((c) =>
@@ -139,6 +135,27 @@ t('kill -9 of the server mid-rollout: after a restart the rollout completes with
     return live.length === 4 && live.every((p) => p.spec.containers[0].image === 'k2d-test/busybox:2') ? true : undefined;
   }, 30_000);
   await until('four containers', async () => ((await containers(ctx.server, 'web')).length === 4 ? true : undefined), 30_000);
+});
+
+t('Recreate: the old pods go before new ones start, and the rollout completes', async ({ server }) => {
+  assert.is((await apply(server, 'recreate', deployment('recreate', 2, 'k2d-test/busybox:1', '  strategy: {type: Recreate}\n'))).code, 0);
+  assert.is((await rolloutStatus(server, 'recreate')).code, 0);
+  let overlap = false;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const live = (await get(server, ['pods', '-l', 'app=recreate'])).items.filter((p: { metadata: { deletionTimestamp?: string } }) => !p.metadata.deletionTimestamp);
+      const images = new Set(live.map((p: { spec: { containers: Array<{ image: string }> } }) => p.spec.containers[0].image));
+      if (images.size > 1) overlap = true;
+    }
+  })();
+  assert.is((await kubectl(server, ['set', 'image', 'deploy/recreate', '-n', NS, 'httpd=k2d-test/busybox:2'])).code, 0);
+  const status = await rolloutStatus(server, 'recreate');
+  sampling = false;
+  await sampler;
+  assert.is(status.code, 0, status.stderr);
+  assert.not.ok(overlap, 'old and new pods ran together');
+  assert.is((await kubectl(server, ['delete', 'deploy', 'recreate', '-n', NS])).code, 0);
 });
 
 t('bad Deployments are refused with the field path and nothing is created', async ({ server }) => {

@@ -3,7 +3,7 @@ import { get as httpGet } from 'node:http';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cleanup, docker, kubectl, run, startServer, until, type RunningServer } from '../helpers/server';
+import { applyYaml, cleanup, docker, kubectl, run, startServer, until, type RunningServer } from '../helpers/server';
 
 // Services as pods use them: names, port remapping over every ready replica, NodePort on the host,
 // Endpoints, headless names — with busybox httpd on 8080 answering its own pod name.
@@ -20,12 +20,7 @@ t.after(async (ctx) => {
   if (ctx.server) await cleanup(ctx.server);
 });
 
-async function apply(server: RunningServer, name: string, yaml: string) {
-  const file = join(server.dataPath, `${name}.yaml`);
-  await writeFile(file, yaml);
-  const res = await kubectl(server, ['apply', '-f', file]);
-  assert.is(res.code, 0, res.stderr);
-}
+const apply = (server: RunningServer, name: string, yaml: string) => applyYaml(server, name, yaml);
 
 const webDeployment = `---
 apiVersion: apps/v1
@@ -173,8 +168,10 @@ t('a headless Service resolves to the pod addresses; deleting Services removes t
   });
   assert.match(body, /^web-/);
   for (const name of ['web', 'web-np', 'web-lb', 'direct']) assert.is((await kubectl(server, ['delete', 'svc', name, '-n', NS])).code, 0);
-  const left = await docker.listContainers({ all: true, filters: { label: [`app.k2d.io/instance=${server.instance}`, 'workload.k2d.io/type=service'] } });
-  assert.is(left.length, 0);
+  await until('no proxy left', async () => {
+    const left = await docker.listContainers({ all: true, filters: { label: [`app.k2d.io/instance=${server.instance}`, 'workload.k2d.io/type=service'] } });
+    return left.length === 0 || undefined;
+  }, 10_000);
   assert.is((await kubectl(server, ['delete', 'namespace', NS, OTHER])).code, 0);
 });
 

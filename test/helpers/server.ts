@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -109,6 +109,15 @@ export function run(bin: string, args: string[], env: Record<string, string> = {
 }
 
 export const kubectl = (server: RunningServer, args: string[], bin = KUBECTLS[0].bin, input?: string) => run(bin, args, { KUBECONFIG: server.kubeconfig }, input);
+
+/** `kubectl apply -f` of a manifest written to the server's data dir; throws unless `mayFail`. */
+export async function applyYaml(server: RunningServer, name: string, yaml: string, mayFail = false): Promise<Result> {
+  const file = join(server.dataPath, `${name}.yaml`);
+  await writeFile(file, yaml);
+  const res = await kubectl(server, ['apply', '-f', file]);
+  if (res.code !== 0 && !mayFail) throw new Error(`kubectl apply of ${name} failed: ${res.stderr}`);
+  return res;
+}
 
 /** Removes every Docker object the test server labelled, then its data dir. */
 export async function cleanup(server: RunningServer): Promise<void> {

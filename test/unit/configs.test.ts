@@ -104,6 +104,17 @@ test('the disk store keeps one file per key as k2d does: secrets 0600 in a 0700 
   assert.ok(await readFile(join(dataPath, 'configmaps', 'default-app-k2dcm-GREETING')).then(() => false, () => true), 'the dropped key file is gone');
 });
 
+test('names as long as Kubernetes allows are stored and read back (file names are hashed past 255 bytes)', async () => {
+  const dataPath = await mkdtemp(join(tmpdir(), 'k2d-unit-'));
+  const store = new ObjectStore({ clock: { now: () => new Date() }, persistence: new DiskPersistence(dataPath) });
+  const name = `${'a'.repeat(120)}.${'b'.repeat(132)}`;
+  const key = 'k'.repeat(253);
+  await store.create(configMaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data: { [key]: 'v' } } as KObject);
+  const loaded = await new DiskPersistence(dataPath).load(new Set(['configmaps']));
+  assert.equal((loaded.objects[0].object as KObject & { data: object }).data, { [key]: 'v' });
+  assert.is(loaded.objects[0].object.metadata.name, name);
+});
+
 test('volumes are written kubelet-style: ..data switched in one rename, items with paths and modes, optional sources', async () => {
   const ctx = fakeCtx();
   await ctx.store.create(configMaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app', namespace: 'default' }, data: { a: '1', b: '2' } } as KObject);
