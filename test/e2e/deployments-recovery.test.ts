@@ -192,4 +192,12 @@ t('deleting the namespace under a running Deployment leaves no container, pod or
   assert.ok(await alive(server));
 });
 
+t('kubectl delete --cascade=foreground returns once the pods and their containers are gone', async ({ server }) => {
+  const res = await timed('foreground delete of a Deployment of 2', () => kubectl(server, ['delete', 'deploy', 'keep', '-n', NS, '--cascade=foreground']));
+  assert.is(res.code, 0, res.stderr);
+  assert.is((await get(server, ['pods', '-l', 'app=keep'])).items.length, 0);
+  assert.is((await get(server, ['rs', '-l', 'app=keep'])).items.length, 0);
+  assert.is((await running(server, 'keep')).length, 0);
+});
+
 t.run();

@@ -1,8 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { maxUnavailable, pausedConditions, rolloutConditions, type Condition } from '../../bridge/controllers/rollout';
+import { GarbageCollector } from '../../bridge/controllers/garbage-collector';
 import { WorkloadController } from '../../bridge/controllers/workloads';
 import createDeployment from '../../handlers/apis/apps/v1/deployments/create';
+import deleteDeployment from '../../handlers/apis/apps/v1/deployments/delete';
 import type { KObject } from '../../shared/k8s/meta';
 import { namespaces } from '../../shared/resources/namespaces';
 import { pods } from '../../shared/resources/pods';
@@ -183,6 +185,39 @@ test('nothing is created in a namespace being deleted', async () => {
   await workloads.idle();
   assert.is(ctx.store.list(replicaSets, 'going').length, 0);
   assert.is(ctx.store.list(pods, 'going').length, 0);
+  workloads.stop();
+});
+
+test('a foreground delete of a Deployment waits for its ReplicaSet, which waits for its pods', async () => {
+  const ctx = fakeCtx();
+  const { workloads } = controller(ctx);
+  const gc = new GarbageCollector({ store: ctx.store, clock: ctx.clock, log: ctx.log, submit: (op, p) => ctx.queue.submit(op, p) });
+  gc.start();
+  await createDeployment(req('POST', '/apis/apps/v1/namespaces/default/deployments', deployment('web', 2)), ctx);
+  await workloads.idle();
+  await runAll(ctx);
+  await workloads.idle();
+  const res = await deleteDeployment(req('DELETE', '/apis/apps/v1/namespaces/default/deployments/web', { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Foreground' }), ctx);
+  assert.is(res.status, 200);
+  const settle = async () => {
+    for (let i = 0; i < 3; i++) {
+      await gc.idle();
+      await workloads.idle();
+    }
+  };
+  await settle();
+  const d = ctx.store.get(deployments, 'default', 'web');
+  assert.ok(d?.metadata.finalizers?.includes('foregroundDeletion'), 'the Deployment waits');
+  const [rs] = ctx.store.list(replicaSets, 'default');
+  assert.ok(rs?.metadata.deletionTimestamp && rs.metadata.finalizers?.includes('foregroundDeletion'), 'its ReplicaSet waits too');
+  assert.is(ctx.store.list(pods, 'default').length, 2);
+  assert.ok(ctx.store.list(pods, 'default').every((p) => p.metadata.deletionTimestamp), 'the pods are going');
+  assert.is(live(ctx).length, 0, 'and none replaced');
+  await finishDeletes(ctx);
+  await settle();
+  assert.is(ctx.store.list(replicaSets, 'default').length, 0);
+  assert.is(ctx.store.get(deployments, 'default', 'web'), undefined);
+  gc.stop();
   workloads.stop();
 });
 
