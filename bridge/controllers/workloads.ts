@@ -304,7 +304,9 @@ export class WorkloadController {
       const others = owned.filter((rs) => rs !== existing);
       // A template that comes back (rollout undo) makes its old ReplicaSet the newest revision again.
       const revision = others.some((rs) => revisionOf(rs) > revisionOf(existing)) ? maxRevision + 1 : revisionOf(existing) || 1;
-      if (String(revision) === existing.metadata.annotations?.[REVISION] && (existing.spec.minReadySeconds ?? 0) === (d.spec.minReadySeconds ?? 0)) return { rs: existing };
+      // The Deployment's annotations follow onto its current ReplicaSet (kubernetes.io/change-cause for `rollout history`).
+      const copied = Object.entries(annotations).every(([k, v]) => existing.metadata.annotations?.[k] === v);
+      if (copied && String(revision) === existing.metadata.annotations?.[REVISION] && (existing.spec.minReadySeconds ?? 0) === (d.spec.minReadySeconds ?? 0)) return { rs: existing };
       const rs = (await this.o.store.modify(replicaSets, existing.metadata.namespace, existing.metadata.name, (current) => ({
         ...current,
         metadata: { ...current.metadata, annotations: { ...(current.metadata.annotations ?? {}), ...annotations, [REVISION]: String(revision) } },
@@ -337,15 +339,23 @@ export class WorkloadController {
           annotations: { ...annotations, [REVISION]: String(maxRevision + 1), [DESIRED_REPLICAS]: String(d.spec.replicas ?? 1), [MAX_REPLICAS]: String((d.spec.replicas ?? 1) + surge) },
           ownerReferences: [ownerRef('Deployment', 'apps/v1', d)],
         },
-        spec: { replicas: 0, minReadySeconds: d.spec.minReadySeconds ?? 0, selector, template },
+        // Born at the size the strategy allows now, as the controller creates it (one write, not two).
+        spec: { replicas: this.initialReplicas(d, owned), minReadySeconds: d.spec.minReadySeconds ?? 0, selector, template },
       };
       replicaSets.prepareForCreate!(rs, { now: this.now(), nodeName: this.o.nodeName });
       const created = (await this.o.store.create(replicaSets, rs)) as ReplicaSet;
+      if (rs.spec.replicas) this.event(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${name} from 0 to ${rs.spec.replicas}`, 'deployment-controller');
       if (collisions !== (d.status?.collisionCount ?? 0)) {
         await this.o.store.modify(deployments, d.metadata.namespace, d.metadata.name, (c) => ({ ...c, status: { ...((c as Deployment).status ?? {}), collisionCount: collisions } }) as KObject);
       }
       return { rs: created, created: true };
     }
+  }
+
+  /** A new ReplicaSet's first size: Recreate waits for every old pod to be gone; RollingUpdate surges. */
+  private initialReplicas(d: Deployment, old: ReplicaSet[]): number {
+    if (d.spec.strategy?.type === 'Recreate') return old.some((rs) => this.ownedPods(rs).length) ? 0 : (d.spec.replicas ?? 1);
+    return newRSReplicas(d, old, 0);
   }
 
   private async syncDeployment(key: string) {

@@ -87,7 +87,7 @@ t('containers removed with docker rm -f come back and a deleted pod is replaced,
 t('kubectl describe shows the deployment and replicaset controllers\' Events', async ({ server }) => {
   const rs = (await get(server, ['rs', '-l', 'app=web'])).items[0].metadata.name;
   const d = await kubectl(server, ['describe', 'deploy', 'web', '-n', NS]);
-  assert.match(d.stdout, new RegExp(`ScalingReplicaSet\\s+\\S+\\s+deployment-controller\\s+Scaled up replica set ${rs} to 3 from 0`));
+  assert.match(d.stdout, new RegExp(`ScalingReplicaSet\\s+\\S+\\s+deployment-controller\\s+Scaled up replica set ${rs} from 0 to 3`));
   const r = await kubectl(server, ['describe', 'rs', rs, '-n', NS]);
   assert.match(r.stdout, new RegExp(`SuccessfulCreate\\s+\\S+\\s+replicaset-controller\\s+Created pod: ${rs}-`));
 });

@@ -105,7 +105,7 @@ test('a Deployment re-created after an orphaning delete adopts its ReplicaSet in
   await runAll(ctx);
   await workloads.idle();
   const [rs] = ctx.store.list(replicaSets, 'default');
-  assert.ok(events.includes(`deployment-controller Deployment/web Normal ScalingReplicaSet: Scaled up replica set ${rs.metadata.name} to 2 from 0`), events.join('\n'));
+  assert.ok(events.includes(`deployment-controller Deployment/web Normal ScalingReplicaSet: Scaled up replica set ${rs.metadata.name} from 0 to 2`), events.join('\n'));
   assert.is(events.filter((e) => e.startsWith(`replicaset-controller ReplicaSet/${rs.metadata.name} Normal SuccessfulCreate: Created pod: ${rs.metadata.name}-`)).length, 2);
 
   // `kubectl delete --cascade=orphan`, as the garbage collector leaves it: the ReplicaSet has no owner.
@@ -185,6 +185,20 @@ test('nothing is created in a namespace being deleted', async () => {
   await workloads.idle();
   assert.is(ctx.store.list(replicaSets, 'going').length, 0);
   assert.is(ctx.store.list(pods, 'going').length, 0);
+  workloads.stop();
+});
+
+test('a ReplicaSet is born at the size the strategy allows, and the Deployment\'s change-cause follows onto it', async () => {
+  const ctx = fakeCtx();
+  const { workloads } = controller(ctx);
+  await createDeployment(req('POST', '/apis/apps/v1/namespaces/default/deployments', deployment('web', 4)), ctx);
+  await workloads.idle();
+  const [rs] = ctx.store.list(replicaSets, 'default');
+  assert.is(rs.metadata.generation, 1, 'created at its size, not scaled afterwards');
+  assert.is((rs as Json).spec.replicas, 4);
+  await ctx.store.modify(deployments, 'default', 'web', (c) => ({ ...c, metadata: { ...c.metadata, annotations: { ...c.metadata.annotations, 'kubernetes.io/change-cause': 'first' } } }));
+  await workloads.idle();
+  assert.is(ctx.store.get(replicaSets, 'default', rs.metadata.name)!.metadata.annotations!['kubernetes.io/change-cause'], 'first');
   workloads.stop();
 });
 
