@@ -115,7 +115,7 @@ async function main() {
   await writeFile(kubeconfigPath, kubeconfigYaml, { mode: 0o600 });
 
   const clock = { now: () => new Date() };
-  const persistence = new DiskPersistence(config.dataPath);
+  const persistence = new DiskPersistence(config.dataPath, log);
   const loaded = await persistence.load(new Set(registry.filter((d) => d.namespaced).map((d) => d.resource)));
   const store = new ObjectStore({ clock, persistence, ...loaded });
 

@@ -36,7 +36,7 @@ export async function reset(docker: Dockerode, dataPath: string, instance: strin
       .then(() => true, () => false);
     if (removed) say(`removed image ${image.RepoTags?.[0] ?? image.Id}`);
   }
-  for (const entry of ['store', 'configmaps', 'secrets', 'volumes', 'journal.log']) {
+  for (const entry of ['store', 'configmaps', 'secrets', 'pods', 'journal.log']) {
     const path = join(dataPath, entry);
     if (!existsSync(path)) continue;
     await rm(path, { recursive: true, force: true });

@@ -16,8 +16,10 @@ import type { BridgeEnv, Mapping } from './docker/mapping';
 import { namespaceMapping } from './docker/namespaces';
 import { nodeFromDockerInfo, upsertNode } from './docker/nodes';
 import { PodRuntime } from './docker/pods';
-import { ConfigRuntime } from './docker/configs';
-import { configMaps, secrets } from '../shared/resources/configs';
+import { ConfigVolumes } from './docker/config-volumes';
+import { ConfigRuntime, configEnv } from './docker/configs';
+import { configMaps } from '../shared/resources/configmaps';
+import { secrets } from '../shared/resources/secrets';
 import { ensureRuntimeImage } from './docker/runtime-image';
 import { ServiceRuntime, SERVICE_LABEL } from './docker/services';
 import { EndpointsController } from './controllers/endpoints';
@@ -58,7 +60,8 @@ export class Runtime {
   private docker?: Dockerode;
   private podRuntime?: PodRuntime;
   private serviceRuntime?: ServiceRuntime;
-  private configRuntime?: ConfigRuntime;
+  private readonly configs: ConfigRuntime;
+  private readonly configVolumes: ConfigVolumes;
   private readonly endpoints: EndpointsController;
   private readonly workloads: WorkloadController;
   private readonly collector: GarbageCollector;
@@ -80,6 +83,13 @@ export class Runtime {
     // Endpoints follow pods and Services from the store alone: they stay right while Docker is away.
     this.endpoints = new EndpointsController(o.store, o.log);
     this.endpoints.start();
+    const reapply = (pod: KObject) => void this.queue.submit({ resource: pods.resource, namespace: pod.metadata.namespace, name: pod.metadata.name, action: 'apply' }, 'medium').catch(() => undefined);
+    this.configs = new ConfigRuntime(o.store, reapply);
+    this.configVolumes = new ConfigVolumes(join(o.dataPath, 'pods'), o.store);
+    // A pod's projected ConfigMaps and Secrets leave the disk with it, however it was deleted.
+    o.store.subscribe((change) => {
+      if (change.resource === pods.resource && change.type === 'DELETED') void this.configVolumes.tearDown(change.object.metadata.uid!).catch(() => undefined);
+    });
     const submit = (op: Operation, priority: 'high' | 'medium' | 'low') => this.queue.submit(op, priority);
     this.workloads = new WorkloadController({ store: o.store, clock: o.clock, log: o.log, nodeName: o.nodeName, submit, events: this.events });
     this.workloads.start();
@@ -89,7 +99,10 @@ export class Runtime {
 
   static async create(o: RuntimeOptions): Promise<Runtime> {
     const { journal, pending } = await Journal.load(join(o.dataPath, 'journal.log'));
-    return new Runtime(o, journal, pending);
+    const runtime = new Runtime(o, journal, pending);
+    // Before any pod is applied: volume directories of pods deleted while the server was down.
+    await runtime.configVolumes.prune(new Set(o.store.list(pods).map((p) => p.metadata.uid!))).catch((err) => o.log.warn({ err: (err as Error).message }, 'removing volume directories of deleted pods failed'));
+    return runtime;
   }
 
   private env(): BridgeEnv {
@@ -101,7 +114,7 @@ export class Runtime {
     if (resource === 'namespaces') return namespaceMapping;
     if (resource === pods.resource) return this.podRuntime;
     if (resource === services.resource) return this.serviceRuntime;
-    if (resource === configMaps.resource || resource === secrets.resource) return this.configRuntime;
+    if (resource === configMaps.resource || resource === secrets.resource) return this.configs;
     return undefined;
   }
 
@@ -111,6 +124,8 @@ export class Runtime {
     if (!def || !mapping) return;
     const obj = this.o.store.get(def, op.namespace, op.name);
     if (!obj) return;
+    // ConfigMaps and Secrets need no Docker: their deletes finish and their users are re-applied while it is away.
+    if (mapping === this.configs) return op.action === 'delete' || obj.metadata.deletionTimestamp ? this.configs.delete(obj) : this.configs.apply(obj);
     if (op.action === 'delete' || obj.metadata.deletionTimestamp) await mapping.delete(obj, this.env());
     else {
       await mapping.apply(obj, this.env());
@@ -133,13 +148,14 @@ export class Runtime {
       const images = new ImageManager(this.docker);
       const agentPath = join(dirname(fileURLToPath(import.meta.url)), 'probe-agent.js');
       this.probes ??= new ProbeManager(this.docker, this.events, this.o.log, agentPath);
-      const requeue = (op: Operation) => void this.queue.submit(op, 'medium').catch(() => undefined);
-      this.configRuntime ??= new ConfigRuntime(env, { volumesRoot: join(this.o.dataPath, 'volumes'), requeue });
-      const configs = this.configRuntime;
       // Made once: a reconnect keeps what they know (and their store subscriptions are not doubled).
       this.podRuntime ??= new PodRuntime(env, {
-        lookup: (namespace) => configs.lookup(namespace),
-        mountConfig: (pod, volume) => configs.mount(pod, volume),
+        lookup: (namespace) => (kind, name, key) => {
+          const data = configEnv(this.o.store, namespace, kind, name);
+          return key === undefined ? data : data?.[key];
+        },
+        // Read-only, as the kubelet mounts these.
+        mountConfig: async (pod, volume) => ({ type: 'bind', source: await this.configVolumes.setUp(pod, volume), readOnly: true }),
         images,
         events: this.events,
         probes: this.probes,

@@ -127,6 +127,11 @@ function user(sc: Json): string | undefined {
   return sc.runAsGroup === undefined ? String(sc.runAsUser) : `${sc.runAsUser}:${sc.runAsGroup}`;
 }
 
+function groups(podSc: Json): string[] | undefined {
+  const ids = [podSc?.fsGroup, ...(podSc?.supplementalGroups ?? [])].filter((g) => g !== undefined && g !== null).map(String);
+  return ids.length ? [...new Set(ids)] : undefined;
+}
+
 /** The create options of one container of the pod. `index` is its place in containers (or initContainers). */
 export function containerConfig(pod: KObject, container: Json, index: number, ctx: PodContext, init = false): Dockerode.ContainerCreateOptions {
   const spec = pod.spec as Json;
@@ -178,6 +183,8 @@ export function containerConfig(pod: KObject, container: Json, index: number, ct
       CapAdd: sc.capabilities?.add,
       CapDrop: sc.capabilities?.drop,
       ReadonlyRootfs: !!sc.readOnlyRootFilesystem,
+      // The kubelet gives every container the pod's fsGroup (which owns its configMap/secret volumes) and supplementalGroups.
+      GroupAdd: groups(spec.securityContext),
       Memory: limits.memory !== undefined ? Math.round(parseQuantity(limits.memory)) : undefined,
       NanoCpus: limits.cpu !== undefined ? Math.round(parseQuantity(limits.cpu) * 1e9) : undefined,
       // hostPort publishing and host aliases belong to whoever owns the network namespace.

@@ -5,6 +5,7 @@ import type { KObject } from '../../shared/k8s/meta';
 import { EXTERNAL_ANNOTATION, pods } from '../../shared/resources/pods';
 import type { EventRecorder } from '../events';
 import { isNotFound, MANAGED_BY, INSTANCE, NAMESPACE_LABEL } from './client';
+import { VolumeError } from './config-volumes';
 import { ImageError, type ImageManager } from './images';
 import type { BridgeEnv, Mapping } from './mapping';
 import { networkName } from './namespaces';
@@ -246,6 +247,13 @@ export class PodRuntime implements Mapping {
       try {
         volumes = await this.volumes(pod);
       } catch (err) {
+        if (err instanceof VolumeError) {
+          // The kubelet's mount failure: the pod stays ContainerCreating, retried when the object appears.
+          for (const c of spec.containers) state.waiting[c.name] = { reason: 'ContainerCreating' };
+          await this.opts.events.record(pod, 'Warning', 'FailedMount', `MountVolume.SetUp failed for volume "${err.volume}" : ${err.message}`);
+          this.later(state, pod, Date.now() + BACKOFF_START_MS);
+          return;
+        }
         if (!(err instanceof ContainerConfigError)) throw err;
         for (const c of spec.containers) state.waiting[c.name] = { reason: 'CreateContainerConfigError', message: err.message };
         return;

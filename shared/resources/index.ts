@@ -1,15 +1,16 @@
 import type { ResourceDefinition } from '../api/resource';
-import { configMaps, secrets } from './configs';
+import { configMaps } from './configmaps';
 import { endpointSlices, endpoints } from './endpoints';
 import { events } from './events';
 import { namespaces } from './namespaces';
 import { nodes } from './nodes';
 import { pods } from './pods';
+import { secrets } from './secrets';
 import { services } from './services';
 import { deployments, replicaSets } from './workloads';
 
 /** Every kind the server serves; routes, discovery, OpenAPI and tables are all derived from this list. */
-export const registry: ResourceDefinition[] = [namespaces, nodes, configMaps, secrets, pods, events, services, endpoints, endpointSlices, deployments, replicaSets];
+export const registry: ResourceDefinition[] = [namespaces, nodes, pods, events, services, endpoints, endpointSlices, deployments, replicaSets, configMaps, secrets];
 
 export function findResource(resource: string): ResourceDefinition | undefined {
   return registry.find((d) => d.resource === resource);

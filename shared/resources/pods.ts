@@ -5,6 +5,7 @@ import { PodSpec, PodStatus } from '../k8s/core-v1';
 import { typeMeta, type KObject } from '../k8s/meta';
 import { age, humanDuration, rfc3339 } from '../k8s/time';
 import { validateName } from '../api/validation';
+import { configVolumeCauses } from './config-data';
 
 type Json = any;
 
@@ -128,6 +129,7 @@ export function validatePodSpec(spec: Json, at = 'spec'): StatusCause[] {
   if (spec.terminationGracePeriodSeconds !== undefined && spec.terminationGracePeriodSeconds < 0) {
     bad(`${at}.terminationGracePeriodSeconds`, `Invalid value: ${spec.terminationGracePeriodSeconds}: must be greater than or equal to 0`);
   }
+  causes.push(...configVolumeCauses(spec.volumes, `${at}.volumes`));
   const volumes = new Set(((spec.volumes ?? []) as Json[]).map((v) => v.name));
   (spec.containers as Json[]).forEach((c, i) =>
     (c.volumeMounts ?? []).forEach((m: Json, j: number) => {

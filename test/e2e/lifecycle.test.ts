@@ -84,7 +84,7 @@ t('--reset removes the containers, networks, volumes and store of this instance,
     const file = join(dataPath, 'things.yaml');
     await writeFile(
       file,
-      `apiVersion: v1\nkind: Namespace\nmetadata: {name: reset-e2e}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: reset-e2e, labels: {app: p}}\nspec:\n  terminationGracePeriodSeconds: 0\n  containers:\n  - {name: c, image: k2d-test/busybox:1, command: [sleep, "3600"], ports: [{containerPort: 80}]}\n  volumes: [{name: scratch, emptyDir: {}}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: reset-e2e}\nspec:\n  selector: {app: p}\n  ports: [{port: 80}]\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: reset-e2e}\ndata: {a: "1"}\n`,
+      `apiVersion: v1\nkind: Namespace\nmetadata: {name: reset-e2e}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: reset-e2e, labels: {app: p}}\nspec:\n  terminationGracePeriodSeconds: 0\n  containers:\n  - {name: c, image: k2d-test/busybox:1, command: [sleep, "3600"], ports: [{containerPort: 80}]}\n  volumes: [{name: scratch, emptyDir: {}}, {name: cfg, configMap: {name: c}}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: reset-e2e}\nspec:\n  selector: {app: p}\n  ports: [{port: 80}]\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: reset-e2e}\ndata: {a: "1"}\n`,
     );
     assert.is((await kubectl(server, ['apply', '-f', file])).code, 0);
     await until('the pod and the proxy', async () => {
@@ -92,6 +92,7 @@ t('--reset removes the containers, networks, volumes and store of this instance,
       return mine.length >= 2 || undefined;
     }, 30_000);
     await server.stop();
+    assert.ok((await readdir(dataPath)).includes('pods'), 'the pod`s configMap volume was projected under the data dir');
     const res = await run(process.execPath, [MAIN, '--reset'], { K2D_DATA_PATH: dataPath, K2D_INSTANCE: instance, K2D_PORT: String(await freePort()) });
     assert.is(res.code, 0, res.stderr);
     assert.match(res.stdout, 'removed container reset-e2e-p');
@@ -104,7 +105,7 @@ t('--reset removes the containers, networks, volumes and store of this instance,
     const after = await snapshot();
     for (const id of before.containers) if (id !== unrelated.id) assert.ok(after.containers.includes(id) || !(await docker.getContainer(id).inspect().catch(() => false)), `container ${id} survived`);
     assert.ok(after.containers.includes(unrelated.id), 'the unrelated container survives');
-    assert.equal((await readdir(dataPath)).filter((f) => ['store', 'configmaps', 'secrets', 'volumes', 'journal.log'].includes(f)), []);
+    assert.equal((await readdir(dataPath)).filter((f) => ['store', 'configmaps', 'secrets', 'pods', 'journal.log'].includes(f)), []);
     await cleanup({ ...server, dataPath, instance, stop: async () => null });
   } finally {
     await unrelated.remove({ force: true });

@@ -167,12 +167,16 @@ t('a headless Service resolves to the pod addresses; deleting Services removes t
     return r.code === 0 ? r.body : undefined;
   });
   assert.match(body, /^web-/);
-  for (const name of ['web', 'web-np', 'web-lb', 'direct']) assert.is((await kubectl(server, ['delete', 'svc', name, '-n', NS])).code, 0);
+  for (const name of ['web', 'web-np', 'web-lb', 'direct']) {
+    const deleted = await kubectl(server, ['delete', 'svc', name, '-n', NS]);
+    assert.is(deleted.code, 0, deleted.stderr);
+  }
   await until('no proxy left', async () => {
     const left = await docker.listContainers({ all: true, filters: { label: [`app.k2d.io/instance=${server.instance}`, 'workload.k2d.io/type=service'] } });
     return left.length === 0 || undefined;
   }, 10_000);
-  assert.is((await kubectl(server, ['delete', 'namespace', NS, OTHER])).code, 0);
+  const gone = await kubectl(server, ['delete', 'namespace', NS, OTHER]);
+  assert.is(gone.code, 0, gone.stderr);
 });
 
 t.run();

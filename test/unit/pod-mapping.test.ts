@@ -59,6 +59,12 @@ test('environment: a missing ConfigMap key is the kubelet`s config error unless 
   assert.is(environment(pod({ containers: [optional] }), optional, ctx({ lookup: () => undefined })).X, undefined);
 });
 
+test('containerConfig: the pod`s fsGroup and supplementalGroups are every container`s extra groups', () => {
+  const c = { name: 'a', image: 'busybox' };
+  assert.equal(containerConfig(pod({ securityContext: { fsGroup: 2000, supplementalGroups: [3000, 2000] }, containers: [c] }), c, 0, ctx()).HostConfig?.GroupAdd, ['2000', '3000']);
+  assert.is(containerConfig(pod({ securityContext: { runAsUser: 1000 }, containers: [c] }), c, 0, ctx()).HostConfig?.GroupAdd, undefined);
+});
+
 test('containerConfig: the first container owns the network, the second joins it; command/args, limits, security', () => {
   const spec = {
     terminationGracePeriodSeconds: 7,

@@ -1,4 +1,4 @@
 import { createHandler } from '../../../../shared/api/handlers';
-import { configMaps } from '../../../../shared/resources/configs';
+import { configMaps } from '../../../../shared/resources/configmaps';
 
 export default createHandler(configMaps);

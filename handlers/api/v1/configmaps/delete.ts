@@ -1,4 +1,4 @@
 import { deleteHandler } from '../../../../shared/api/handlers';
-import { configMaps } from '../../../../shared/resources/configs';
+import { configMaps } from '../../../../shared/resources/configmaps';
 
 export default deleteHandler(configMaps);

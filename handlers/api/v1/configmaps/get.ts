@@ -1,4 +1,4 @@
 import { getHandler } from '../../../../shared/api/handlers';
-import { configMaps } from '../../../../shared/resources/configs';
+import { configMaps } from '../../../../shared/resources/configmaps';
 
 export default getHandler(configMaps);

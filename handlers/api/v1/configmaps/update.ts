@@ -1,4 +1,4 @@
 import { updateHandler } from '../../../../shared/api/handlers';
-import { configMaps } from '../../../../shared/resources/configs';
+import { configMaps } from '../../../../shared/resources/configmaps';
 
 export default updateHandler(configMaps);

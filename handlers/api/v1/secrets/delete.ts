@@ -1,4 +1,4 @@
 import { deleteHandler } from '../../../../shared/api/handlers';
-import { secrets } from '../../../../shared/resources/configs';
+import { secrets } from '../../../../shared/resources/secrets';
 
 export default deleteHandler(secrets);
