@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { KObject } from '../shared/k8s/meta';
 import { rfc3339 } from '../shared/k8s/time';
 import { events } from '../shared/resources/events';
+import { namespaces } from '../shared/resources/namespaces';
 import type { ObjectStore } from '../shared/store/object-store';
 import type { Clock, Logger } from '../shared/ctx';
 
@@ -20,8 +21,12 @@ export class EventRecorder {
     private readonly host: string,
   ) {}
 
-  async record(obj: KObject, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): Promise<void> {
+  /** `component` is who reports it: the kubelet (on this node) or a controller, as `kubectl describe` shows in FROM. */
+  async record(obj: KObject, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string, component = 'kubelet'): Promise<void> {
     const namespace = obj.metadata.namespace ?? 'default';
+    // The apiserver takes nothing new into a namespace being deleted, events included.
+    const ns = this.store.get(namespaces, undefined, namespace);
+    if (!ns || ns.metadata.deletionTimestamp) return;
     const now = rfc3339(this.clock.now());
     const same = this.store
       .list(events, namespace)
@@ -38,13 +43,13 @@ export class EventRecorder {
         involvedObject: { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name, namespace, uid: obj.metadata.uid, resourceVersion: obj.metadata.resourceVersion, ...(fieldPath ? { fieldPath } : {}) },
         reason,
         message,
-        source: { component: 'kubelet', host: this.host },
+        source: component === 'kubelet' ? { component, host: this.host } : { component },
         firstTimestamp: now,
         lastTimestamp: now,
         count: 1,
         type,
-        reportingComponent: 'kubelet',
-        reportingInstance: this.host,
+        reportingComponent: component,
+        reportingInstance: component === 'kubelet' ? this.host : '',
       } as KObject);
     } catch (err) {
       this.log.warn({ err: (err as Error).message, reason }, 'could not record an event');

@@ -93,7 +93,7 @@ export class Runtime {
       if (change.resource === pods.resource && change.type === 'DELETED') void this.configVolumes.tearDown(change.object.metadata.uid!).catch(() => undefined);
     });
     const submit = (op: Operation, priority: 'high' | 'medium' | 'low') => this.queue.submit(op, priority);
-    this.workloads = new WorkloadController({ store: o.store, clock: o.clock, log: o.log, nodeName: o.nodeName, submit });
+    this.workloads = new WorkloadController({ store: o.store, clock: o.clock, log: o.log, nodeName: o.nodeName, submit, events: this.events });
     this.workloads.start();
     this.collector = new GarbageCollector({ store: o.store, clock: o.clock, log: o.log, submit });
     this.collector.start();

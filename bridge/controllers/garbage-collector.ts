@@ -1,6 +1,7 @@
 import type { ResourceDefinition } from '../../shared/api/resource';
 import type { Clock, Logger, Operation } from '../../shared/ctx';
 import type { KObject } from '../../shared/k8s/meta';
+import { rfc3339 } from '../../shared/k8s/time';
 import { registry } from '../../shared/resources/index';
 import type { ObjectStore } from '../../shared/store/object-store';
 
@@ -100,11 +101,22 @@ export class GarbageCollector {
     }
   }
 
-  /** Deletes as an API client would: graceful through the queue for kinds with Docker state. */
-  private async remove(def: ResourceDefinition, obj: KObject) {
+  /**
+   * Deletes as an API client would: graceful through the queue for kinds with Docker state. In the
+   * foreground the delete propagates: a dependent that has dependents of its own waits for them in turn,
+   * so the first owner goes only when the last pod under it is gone.
+   */
+  private async remove(def: ResourceDefinition, obj: KObject, foreground = false) {
     const { namespace, name } = obj.metadata;
     const current = this.o.store.get(def, namespace, name);
     if (!current || current.metadata.deletionTimestamp) return;
+    if (foreground && !def.priority && this.dependents(current).length) {
+      await this.o.store.modify(def, namespace, name, (c) => ({
+        ...c,
+        metadata: { ...c.metadata, finalizers: [...new Set([...(c.metadata.finalizers ?? []), FOREGROUND])], deletionTimestamp: c.metadata.deletionTimestamp ?? rfc3339(this.o.clock.now()), deletionGracePeriodSeconds: 0 },
+      }));
+      return;
+    }
     if (def.priority) {
       const marked = await this.o.store.modify(def, namespace, name, (c) => (def.prepareForDelete ? def.prepareForDelete(structuredClone(c), this.o.clock.now(), {}) : c));
       await this.o.submit({ resource: def.resource, namespace, name: marked.metadata.name, action: 'delete' }, def.priority === 'sync' ? 'high' : def.priority);
@@ -134,7 +146,7 @@ export class GarbageCollector {
     }
     if (current.metadata.finalizers?.includes(FOREGROUND)) {
       const deps = this.dependents(current);
-      for (const dep of deps) await this.remove(dep.def, dep.obj);
+      for (const dep of deps) await this.remove(dep.def, dep.obj, true);
       if (this.dependents(current).length) return;
       current = await this.drop(def, current, FOREGROUND);
     }

@@ -1,5 +1,6 @@
 // The arithmetic of the Kubernetes deployment controller (pkg/controller/deployment: rolling.go,
 // sync.go, util/deployment_util.go), as pure functions over plain objects so they can be tested alone.
+import { rfc3339 } from '../../shared/k8s/time';
 import { resolveIntOrPercent, type Deployment, type ReplicaSet } from '../../shared/resources/workloads';
 
 type Json = any;
@@ -141,16 +142,93 @@ export interface Condition {
 }
 
 /**
- * Sets a condition as the controller does: the transition time moves only when the status changes;
- * `touch` moves the update time even when nothing else changed (progress was made).
+ * Sets a condition as the controller does (SetDeploymentCondition): one with the same status and reason
+ * stays as it is, and the transition time moves only when the status changes; `touch` replaces it even
+ * then (progress was made, so the update time moves).
  */
 export function setCondition(conditions: Condition[], next: Condition, now: string, touch = false): Condition[] {
   const before = conditions.find((c) => c.type === next.type);
-  if (!touch && before && before.status === next.status && before.reason === next.reason && before.message === next.message) return conditions;
+  if (!touch && before && before.status === next.status && before.reason === next.reason) return conditions;
   const merged: Condition = {
     ...next,
     lastUpdateTime: now,
     lastTransitionTime: before && before.status === next.status ? before.lastTransitionTime : now,
   };
   return [...conditions.filter((c) => c.type !== next.type), merged].sort((a, b) => (a.type === 'Available' ? -1 : b.type === 'Available' ? 1 : 0));
+}
+
+const MAX_INT32 = 2147483647;
+const PROGRESSING = 'Progressing';
+export const TIMED_OUT = 'ProgressDeadlineExceeded';
+export const NEW_RS_AVAILABLE = 'NewReplicaSetAvailable';
+
+/** A progressDeadlineSeconds of MaxInt32 means no deadline, as in Kubernetes. */
+export const hasProgressDeadline = (d: Deployment) => typeof d.spec?.progressDeadlineSeconds === 'number' && d.spec.progressDeadlineSeconds !== MAX_INT32;
+
+/** MaxUnavailable for the Available condition: none for Recreate (all must be up) or for zero replicas. */
+export function maxUnavailable(d: Deployment): number {
+  if (d.spec?.strategy?.type === 'Recreate' || (d.spec?.replicas ?? 1) === 0) return 0;
+  return surgeAndUnavailable(d).unavailable;
+}
+
+export interface RolloutCounts {
+  observedGeneration?: number;
+  replicas?: number;
+  updatedReplicas?: number;
+  readyReplicas?: number;
+  availableReplicas?: number;
+}
+
+/** DeploymentComplete: every desired pod is updated and available, and nothing else is left. */
+export function deploymentComplete(d: Deployment, s: RolloutCounts): boolean {
+  const desired = (d.spec?.replicas ?? 1) as number;
+  return s.updatedReplicas === desired && s.replicas === desired && s.availableReplicas === desired && (s.observedGeneration ?? 0) >= (d.metadata.generation ?? 0);
+}
+
+/** DeploymentProgressing: more pods updated, ready or available, or fewer old ones, than last observed. */
+export function deploymentProgressing(before: RolloutCounts, after: RolloutCounts): boolean {
+  const n = (v?: number) => v ?? 0;
+  const oldBefore = n(before.replicas) - n(before.updatedReplicas);
+  const oldAfter = n(after.replicas) - n(after.updatedReplicas);
+  return n(after.updatedReplicas) > n(before.updatedReplicas) || oldAfter < oldBefore || n(after.readyReplicas) > n(before.readyReplicas) || n(after.availableReplicas) > n(before.availableReplicas);
+}
+
+/** Paused and resumed rollouts, as checkPausedConditions marks them; a timed-out rollout keeps saying so. */
+export function pausedConditions(d: Deployment, conditions: Condition[], now: string): Condition[] {
+  if (!hasProgressDeadline(d)) return conditions;
+  const current = conditions.find((c) => c.type === PROGRESSING);
+  if (current?.reason === TIMED_OUT) return conditions;
+  const paused = current?.reason === 'DeploymentPaused';
+  if (d.spec?.paused && !paused) return setCondition(conditions, { type: PROGRESSING, status: 'Unknown', reason: 'DeploymentPaused', message: 'Deployment is paused' }, now);
+  if (!d.spec?.paused && paused) return setCondition(conditions, { type: PROGRESSING, status: 'Unknown', reason: 'DeploymentResumed', message: 'Deployment is resumed' }, now);
+  return conditions;
+}
+
+/**
+ * The Progressing condition after a sync, as syncRolloutStatus sets it: complete, progressing (the
+ * deadline starts again), or timed out once `progressDeadlineSeconds` pass without progress — which then
+ * holds until progress is seen again. `recheckAt` is when the deadline runs out, if it still may.
+ */
+export function rolloutConditions(d: Deployment, before: RolloutCounts, after: RolloutCounts, conditions: Condition[], rsName: string | undefined, now: Date): { conditions: Condition[]; recheckAt?: number } {
+  if (!hasProgressDeadline(d)) return { conditions: conditions.filter((c) => c.type !== PROGRESSING) };
+  const ts = rfc3339(now);
+  const current = conditions.find((c) => c.type === PROGRESSING);
+  const subject = rsName ? `ReplicaSet "${rsName}"` : `Deployment "${d.metadata.name}"`;
+  let next = conditions;
+  const settled = after.replicas === after.updatedReplicas && current?.reason === NEW_RS_AVAILABLE;
+  if (!settled) {
+    if (deploymentComplete(d, after)) {
+      next = setCondition(next, { type: PROGRESSING, status: 'True', reason: NEW_RS_AVAILABLE, message: `${subject} has successfully progressed.` }, ts);
+    } else if (deploymentProgressing(before, after)) {
+      next = setCondition(next, { type: PROGRESSING, status: 'True', reason: 'ReplicaSetUpdated', message: `${subject} is progressing.` }, ts, true);
+    } else if (current && current.reason !== NEW_RS_AVAILABLE) {
+      const deadline = Date.parse(current.lastUpdateTime ?? ts) + (d.spec.progressDeadlineSeconds as number) * 1000;
+      if (current.reason === TIMED_OUT || deadline < now.getTime()) {
+        next = setCondition(next, { type: PROGRESSING, status: 'False', reason: TIMED_OUT, message: `${subject} has timed out progressing.` }, ts);
+      }
+    }
+  }
+  const cond = next.find((c) => c.type === PROGRESSING);
+  if (!cond || cond.reason === TIMED_OUT || deploymentComplete(d, after)) return { conditions: next };
+  return { conditions: next, recheckAt: Date.parse(cond.lastUpdateTime ?? ts) + (d.spec.progressDeadlineSeconds as number) * 1000 };
 }

@@ -1,12 +1,19 @@
 import type { Clock, Logger, Operation } from '../../shared/ctx';
 import type { KObject } from '../../shared/k8s/meta';
 import { rfc3339 } from '../../shared/k8s/time';
+import { namespaces } from '../../shared/resources/namespaces';
 import { pods } from '../../shared/resources/pods';
-import { deployments, replicaSets, type Deployment, type ReplicaSet } from '../../shared/resources/workloads';
+import { deployments, replicaSets, selectorMatches, type Deployment, type ReplicaSet } from '../../shared/resources/workloads';
+import type { ResourceDefinition } from '../../shared/api/resource';
 import type { ObjectStore } from '../../shared/store/object-store';
+import type { EventRecorder } from '../events';
 import { WorkQueue } from './work';
 import {
   availability,
+  hasProgressDeadline,
+  maxUnavailable,
+  pausedConditions,
+  rolloutConditions,
   availableReplicas,
   DESIRED_REPLICAS,
   MAX_REPLICAS,
@@ -34,6 +41,8 @@ export interface WorkloadOptions {
   nodeName: string;
   /** Puts Docker work for a pod on the creation queue (and its journal), as the API does. */
   submit: (op: Operation, priority: 'medium') => Promise<void>;
+  /** Where the controllers' Events go (ScalingReplicaSet, SuccessfulCreate...), for `kubectl describe`. */
+  events?: Pick<EventRecorder, 'record'>;
 }
 
 const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
@@ -77,8 +86,9 @@ export class WorkloadController {
       if (change.resource === deployments.resource) mark(`d/${ns}/${obj.metadata.name}`);
       else if (change.resource === replicaSets.resource) {
         mark(`rs/${ns}/${obj.metadata.name}`);
-        const owner = controllerOf(obj);
+        const owner = controllerOf(obj) ?? (change.previous && controllerOf(change.previous));
         if (owner?.kind === 'Deployment') mark(`d/${ns}/${owner.name}`);
+        else if (!owner && change.type !== 'DELETED') this.markSelecting(deployments, 'd', obj);
       } else if (change.resource === pods.resource) {
         const owner = controllerOf(obj) ?? (change.previous && controllerOf(change.previous));
         if (owner?.kind === 'ReplicaSet') {
@@ -87,7 +97,7 @@ export class WorkloadController {
           const rs = this.o.store.get(replicaSets, ns, owner.name);
           const deployment = rs && controllerOf(rs);
           if (deployment?.kind === 'Deployment' && change.type === 'DELETED') mark(`d/${ns}/${deployment.name}`);
-        }
+        } else if (!owner && change.type !== 'DELETED') this.markSelecting(replicaSets, 'rs', obj);
       }
     });
     for (const d of this.o.store.list(deployments)) mark(`d/${d.metadata.namespace}/${d.metadata.name}`);
@@ -97,6 +107,56 @@ export class WorkloadController {
   stop() {
     this.unsubscribe?.();
     this.work.stop();
+  }
+
+  /** An orphan is looked at by every controller whose selector takes it, which may adopt it. */
+  private markSelecting(def: ResourceDefinition, prefix: string, orphan: KObject) {
+    for (const owner of this.o.store.list(def, orphan.metadata.namespace)) {
+      if (selectorMatches((owner as ReplicaSet).spec?.selector, orphan.metadata.labels)) this.work.mark(`${prefix}/${owner.metadata.namespace}/${owner.metadata.name}`);
+    }
+  }
+
+  private event(obj: KObject, type: 'Normal' | 'Warning', reason: string, message: string, component: string) {
+    void this.o.events?.record(obj, type, reason, message, undefined, component);
+  }
+
+  /**
+   * Claims what the owner's selector takes, as ControllerRefManager does: orphans are adopted (they get a
+   * controller ownerReference), owned objects the selector no longer takes are released, others' are left.
+   * Returns the objects the owner controls afterwards.
+   */
+  private async claim(def: ResourceDefinition, owner: KObject, candidates: KObject[]): Promise<KObject[]> {
+    const selector = (owner as ReplicaSet).spec?.selector;
+    const mine: KObject[] = [];
+    for (const obj of candidates) {
+      const ref = controllerOf(obj);
+      const matches = selectorMatches(selector, obj.metadata.labels);
+      if (ref) {
+        if (ref.uid !== owner.metadata.uid) continue;
+        if (matches) mine.push(obj);
+        else if (!owner.metadata.deletionTimestamp) await this.setController(def, obj, owner, false);
+        continue;
+      }
+      if (!matches || owner.metadata.deletionTimestamp || obj.metadata.deletionTimestamp) continue;
+      const adopted = await this.setController(def, obj, owner, true);
+      if (adopted && controllerOf(adopted)?.uid === owner.metadata.uid) mine.push(adopted);
+    }
+    return mine;
+  }
+
+  /** Adds (adopt) or removes (release) the owner's controller reference, if the object still allows it. */
+  private async setController(def: ResourceDefinition, obj: KObject, owner: KObject, adopt: boolean): Promise<KObject | undefined> {
+    return this.o.store
+      .modify(def, obj.metadata.namespace, obj.metadata.name, (current) => {
+        if (current.metadata.uid !== obj.metadata.uid) return undefined;
+        const refs = (current.metadata.ownerReferences ?? []) as Json[];
+        const holder = controllerOf(current);
+        if (adopt ? holder : holder?.uid !== owner.metadata.uid) return undefined;
+        const next = adopt ? [...refs.filter((r) => r.uid !== owner.metadata.uid), ownerRef(owner.kind, owner.apiVersion, owner)] : refs.filter((r) => r.uid !== owner.metadata.uid);
+        const { ownerReferences: _, ...meta } = current.metadata;
+        return { ...current, metadata: next.length ? { ...meta, ownerReferences: next } : meta } as KObject;
+      })
+      .catch(() => undefined);
   }
 
   private after(key: string, ms: number) {
@@ -118,17 +178,22 @@ export class WorkloadController {
     return this.o.store.list(pods, rs.metadata.namespace).filter((p) => controllerOf(p)?.uid === rs.metadata.uid);
   }
 
+  /** Nothing new is made in a namespace being deleted, as the apiserver refuses it. */
+  private terminating(namespace: string): boolean {
+    const ns = this.o.store.get(namespaces, undefined, namespace);
+    return !ns || !!ns.metadata.deletionTimestamp;
+  }
+
   private async syncReplicaSet(key: string) {
     const [, ns, name] = key.split('/');
     const rs = this.o.store.get(replicaSets, ns, name) as ReplicaSet | undefined;
-    if (!rs || rs.metadata.deletionTimestamp) return;
-    const owned = this.ownedPods(rs);
-    const active = owned.filter(isActive);
+    if (!rs || rs.metadata.deletionTimestamp || this.terminating(ns)) return;
+    const active = await this.claim(pods, rs, this.o.store.list(pods, ns).filter(isActive));
     const want = (rs.spec?.replicas ?? 1) as number;
     if (active.length < want) {
       for (let i = active.length; i < want; i++) await this.createPod(rs);
     } else if (active.length > want) {
-      for (const pod of this.toDelete(active, active.length - want)) await this.deletePod(pod);
+      for (const pod of this.toDelete(active, active.length - want)) await this.deletePod(rs, pod);
     }
     await this.writeReplicaSetStatus(rs);
   }
@@ -165,16 +230,18 @@ export class WorkloadController {
       pods.prepareForCreate!(pod, { now: this.now(), nodeName: this.o.nodeName });
       const stored = await this.o.store.create(pods, pod);
       await this.o.submit({ resource: pods.resource, namespace: stored.metadata.namespace, name: stored.metadata.name, action: 'apply' }, 'medium');
+      this.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${stored.metadata.name}`, 'replicaset-controller');
       return;
     }
     throw new Error(`could not find a free pod name for ReplicaSet ${rs.metadata.name}`);
   }
 
-  private async deletePod(pod: KObject) {
+  private async deletePod(rs: ReplicaSet, pod: KObject) {
     const marked = await this.o.store.modify(pods, pod.metadata.namespace, pod.metadata.name, (current) =>
       current.metadata.deletionTimestamp ? undefined : pods.prepareForDelete!(structuredClone(current), this.now(), {}),
     );
     await this.o.submit({ resource: pods.resource, namespace: marked.metadata.namespace, name: marked.metadata.name, action: 'delete' }, 'medium');
+    this.event(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, 'replicaset-controller');
   }
 
   private async writeReplicaSetStatus(rs: ReplicaSet) {
@@ -217,15 +284,18 @@ export class WorkloadController {
     const max = String((d.spec.replicas ?? 1) + surge);
     const annotations = rs.metadata.annotations ?? {};
     if (rs.spec.replicas === replicas && annotations[DESIRED_REPLICAS] === desired && annotations[MAX_REPLICAS] === max) return rs;
-    return (await this.o.store.modify(replicaSets, rs.metadata.namespace, rs.metadata.name, (current) => ({
+    const scaled = (await this.o.store.modify(replicaSets, rs.metadata.namespace, rs.metadata.name, (current) => ({
       ...current,
       metadata: { ...current.metadata, annotations: { ...(current.metadata.annotations ?? {}), [DESIRED_REPLICAS]: desired, [MAX_REPLICAS]: max } },
       spec: { ...(current as ReplicaSet).spec, replicas },
     }) as KObject)) as ReplicaSet;
+    const before = (rs.spec.replicas ?? 0) as number;
+    if (before !== replicas) this.event(d, 'Normal', 'ScalingReplicaSet', `Scaled ${replicas > before ? 'up' : 'down'} replica set ${rs.metadata.name} to ${replicas} from ${before}`, 'deployment-controller');
+    return scaled;
   }
 
   /** The ReplicaSet for the Deployment's current template; made (or revived, for a rollback) when needed. */
-  private async newReplicaSet(d: Deployment, owned: ReplicaSet[], create: boolean): Promise<ReplicaSet | undefined> {
+  private async newReplicaSet(d: Deployment, owned: ReplicaSet[], create: boolean): Promise<{ rs?: ReplicaSet; created?: boolean }> {
     const key = templateKey(d.spec.template);
     const maxRevision = Math.max(0, ...owned.map(revisionOf));
     const existing = owned.find((rs) => templateKey(rs.spec?.template) === key);
@@ -234,14 +304,17 @@ export class WorkloadController {
       const others = owned.filter((rs) => rs !== existing);
       // A template that comes back (rollout undo) makes its old ReplicaSet the newest revision again.
       const revision = others.some((rs) => revisionOf(rs) > revisionOf(existing)) ? maxRevision + 1 : revisionOf(existing) || 1;
-      if (String(revision) === existing.metadata.annotations?.[REVISION] && (existing.spec.minReadySeconds ?? 0) === (d.spec.minReadySeconds ?? 0)) return existing;
-      return (await this.o.store.modify(replicaSets, existing.metadata.namespace, existing.metadata.name, (current) => ({
+      // The Deployment's annotations follow onto its current ReplicaSet (kubernetes.io/change-cause for `rollout history`).
+      const copied = Object.entries(annotations).every(([k, v]) => existing.metadata.annotations?.[k] === v);
+      if (copied && String(revision) === existing.metadata.annotations?.[REVISION] && (existing.spec.minReadySeconds ?? 0) === (d.spec.minReadySeconds ?? 0)) return { rs: existing };
+      const rs = (await this.o.store.modify(replicaSets, existing.metadata.namespace, existing.metadata.name, (current) => ({
         ...current,
         metadata: { ...current.metadata, annotations: { ...(current.metadata.annotations ?? {}), ...annotations, [REVISION]: String(revision) } },
         spec: { ...(current as ReplicaSet).spec, minReadySeconds: d.spec.minReadySeconds ?? 0 },
       }) as KObject)) as ReplicaSet;
+      return { rs };
     }
-    if (!create) return undefined;
+    if (!create) return {};
     let collisions = (d.status?.collisionCount ?? 0) as number;
     for (;;) {
       const hash = templateHash(d.spec.template, collisions);
@@ -266,35 +339,43 @@ export class WorkloadController {
           annotations: { ...annotations, [REVISION]: String(maxRevision + 1), [DESIRED_REPLICAS]: String(d.spec.replicas ?? 1), [MAX_REPLICAS]: String((d.spec.replicas ?? 1) + surge) },
           ownerReferences: [ownerRef('Deployment', 'apps/v1', d)],
         },
-        spec: { replicas: 0, minReadySeconds: d.spec.minReadySeconds ?? 0, selector, template },
+        // Born at the size the strategy allows now, as the controller creates it (one write, not two).
+        spec: { replicas: this.initialReplicas(d, owned), minReadySeconds: d.spec.minReadySeconds ?? 0, selector, template },
       };
       replicaSets.prepareForCreate!(rs, { now: this.now(), nodeName: this.o.nodeName });
       const created = (await this.o.store.create(replicaSets, rs)) as ReplicaSet;
+      if (rs.spec.replicas) this.event(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${name} from 0 to ${rs.spec.replicas}`, 'deployment-controller');
       if (collisions !== (d.status?.collisionCount ?? 0)) {
         await this.o.store.modify(deployments, d.metadata.namespace, d.metadata.name, (c) => ({ ...c, status: { ...((c as Deployment).status ?? {}), collisionCount: collisions } }) as KObject);
       }
-      return created;
+      return { rs: created, created: true };
     }
+  }
+
+  /** A new ReplicaSet's first size: Recreate waits for every old pod to be gone; RollingUpdate surges. */
+  private initialReplicas(d: Deployment, old: ReplicaSet[]): number {
+    if (d.spec.strategy?.type === 'Recreate') return old.some((rs) => this.ownedPods(rs).length) ? 0 : (d.spec.replicas ?? 1);
+    return newRSReplicas(d, old, 0);
   }
 
   private async syncDeployment(key: string) {
     const [, ns, name] = key.split('/');
     let d = this.o.store.get(deployments, ns, name) as Deployment | undefined;
-    if (!d || d.metadata.deletionTimestamp) return;
-    let owned = this.ownedReplicaSets(d);
+    if (!d || d.metadata.deletionTimestamp || this.terminating(ns)) return;
+    let owned = (await this.claim(replicaSets, d, this.o.store.list(replicaSets, ns))) as ReplicaSet[];
     const desired = (d.spec.replicas ?? 1) as number;
 
     if (d.spec.paused) {
       // Paused: no rollout, but the current ReplicaSet still follows `replicas`.
-      const current = await this.newReplicaSet(d, owned, false);
-      if (current && specReplicas(owned.filter((rs) => rs !== current)) === 0) await this.scaleReplicaSet(current, d, desired);
-      await this.writeDeploymentStatus(d, current);
+      const { rs: current } = await this.newReplicaSet(d, owned, false);
+      if (current && specReplicas(owned.filter((rs) => rs.metadata.uid !== current.metadata.uid)) === 0) await this.scaleReplicaSet(current, d, desired);
+      await this.writeDeploymentStatus(d, current && (this.o.store.get(replicaSets, ns, current.metadata.name) as ReplicaSet));
       return;
     }
 
-    let newRS = await this.newReplicaSet(d, owned, true);
+    const made = await this.newReplicaSet(d, owned, true);
     owned = this.ownedReplicaSets(d);
-    newRS = owned.find((rs) => rs.metadata.uid === newRS!.metadata.uid)!;
+    const newRS = owned.find((rs) => rs.metadata.uid === made.rs!.metadata.uid)!;
     const oldRSs = owned.filter((rs) => rs.metadata.uid !== newRS!.metadata.uid);
 
     if (d.spec.strategy?.type === 'Recreate') {
@@ -325,7 +406,7 @@ export class WorkloadController {
     }
     d = (this.o.store.get(deployments, ns, name) as Deployment | undefined) ?? d;
     await this.cleanup(d);
-    await this.writeDeploymentStatus(d, this.o.store.get(replicaSets, ns, newRS.metadata.name) as ReplicaSet);
+    await this.writeDeploymentStatus(d, this.o.store.get(replicaSets, ns, newRS.metadata.name) as ReplicaSet, made.created);
   }
 
   /** Old, empty ReplicaSets beyond revisionHistoryLimit go, oldest revision first. */
@@ -339,50 +420,40 @@ export class WorkloadController {
     }
   }
 
-  private async writeDeploymentStatus(d: Deployment, newRS: ReplicaSet | undefined) {
+  private async writeDeploymentStatus(d: Deployment, newRS: ReplicaSet | undefined, created = false) {
     const owned = this.ownedReplicaSets(d);
     const desired = (d.spec.replicas ?? 1) as number;
-    const { unavailable } = surgeAndUnavailable(d);
     const available = availableReplicas(owned);
     const total = specReplicas(owned);
-    const updated = newRS?.status?.replicas ?? 0;
     const previous = (d.status ?? {}) as Json;
     const now = rfc3339(this.now());
-    let conditions: Condition[] = previous.conditions ?? [];
-    conditions = setCondition(
-      conditions,
-      available >= desired - unavailable
-        ? { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }
-        : { type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' },
-      now,
-    );
     const status: Json = {
       observedGeneration: d.metadata.generation,
       replicas: statusReplicas(owned),
-      updatedReplicas: updated,
+      updatedReplicas: newRS?.status?.replicas ?? 0,
       readyReplicas: readyReplicas(owned),
       availableReplicas: available,
       unavailableReplicas: Math.max(0, total - available),
       ...(previous.collisionCount ? { collisionCount: previous.collisionCount } : {}),
     };
-    const rsName = newRS?.metadata.name ?? '';
-    const complete = newRS && updated === desired && (newRS.status?.availableReplicas ?? 0) === desired && status.replicas === desired && !d.spec.paused;
-    const progressing = conditions.find((c) => c.type === 'Progressing');
-    const deadline = (d.spec.progressDeadlineSeconds ?? 600) as number;
-    const progressed = ['updatedReplicas', 'readyReplicas', 'availableReplicas'].some((k) => (status[k] ?? 0) > (previous[k] ?? 0)) || (status.replicas ?? 0) < (previous.replicas ?? 0);
-    if (d.spec.paused) {
-      conditions = setCondition(conditions, { type: 'Progressing', status: 'Unknown', reason: 'DeploymentPaused', message: 'Deployment is paused' }, now);
-    } else if (complete) {
-      conditions = setCondition(conditions, { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${rsName}" has successfully progressed.` }, now);
-    } else if (!progressing || progressing.reason === 'NewReplicaSetAvailable' || progressing.reason === 'DeploymentPaused' || progressed || progressing.message !== `ReplicaSet "${rsName}" is progressing.`) {
-      // A new rollout, or progress in this one, restarts the deadline (lastUpdateTime moves).
-      conditions = setCondition(conditions, { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', message: `ReplicaSet "${rsName}" is progressing.` }, now, true);
-      this.after(`d/${d.metadata.namespace}/${d.metadata.name}`, deadline * 1000 + 50);
-    } else if (progressing.reason === 'ReplicaSetUpdated') {
-      const left = Date.parse(progressing.lastUpdateTime ?? now) + deadline * 1000 - this.now().getTime();
-      if (left <= 0) {
-        conditions = setCondition(conditions, { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${rsName}" has timed out progressing.` }, now);
-      } else this.after(`d/${d.metadata.namespace}/${d.metadata.name}`, left + 50);
+    let conditions = pausedConditions(d, (previous.conditions ?? []) as Condition[], now);
+    if (created && hasProgressDeadline(d)) {
+      conditions = setCondition(conditions, { type: 'Progressing', status: 'True', reason: 'NewReplicaSetCreated', message: `Created new replica set "${newRS!.metadata.name}"` }, now);
+    } else if (newRS && hasProgressDeadline(d) && !conditions.some((c) => c.type === 'Progressing')) {
+      conditions = setCondition(conditions, { type: 'Progressing', status: 'True', reason: 'FoundNewReplicaSet', message: `Found new replica set "${newRS.metadata.name}"` }, now);
+    }
+    conditions = setCondition(
+      conditions,
+      available >= desired - maxUnavailable(d)
+        ? { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }
+        : { type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' },
+      now,
+    );
+    if (!d.spec.paused) {
+      const rollout = rolloutConditions(d, previous, status, conditions, newRS?.metadata.name, this.now());
+      conditions = rollout.conditions;
+      // Nothing else wakes a stuck rollout up when its deadline passes.
+      if (rollout.recheckAt !== undefined) this.after(`d/${d.metadata.namespace}/${d.metadata.name}`, rollout.recheckAt - this.now().getTime() + 1000);
     }
     status.conditions = conditions;
     const revision = newRS?.metadata.annotations?.[REVISION];

@@ -322,6 +322,14 @@ export class PodRuntime implements Mapping {
   }
 
   /** Graceful: SIGTERM, the grace period, then SIGKILL; then the containers, emptyDirs and the object go. */
+  private forget(uid: string) {
+    const state = this.states.get(uid);
+    for (const t of state?.timers ?? []) clearTimeout(t);
+    clearTimeout(state?.refreshing);
+    this.opts.probes.forget(uid);
+    this.states.delete(uid);
+  }
+
   async delete(pod: KObject): Promise<void> {
     if (pod.metadata.annotations?.[EXTERNAL_ANNOTATION]) return;
     const uid = pod.metadata.uid!;
@@ -334,7 +342,7 @@ export class PodRuntime implements Mapping {
     await Promise.all(containers.map((c) => this.remove(c.Id, grace)));
     const volumes = await this.env.docker.listVolumes({ filters: { label: [`${POD_UID}=${uid}`] } });
     await Promise.all((volumes.Volumes ?? []).map((v) => this.env.docker.getVolume(v.Name).remove().catch(() => undefined)));
-    this.states.delete(uid);
+    this.forget(uid);
     if (this.env.store.get(pods, pod.metadata.namespace, pod.metadata.name)?.metadata.uid === uid) {
       await this.env.store.delete(pods, pod.metadata.namespace, pod.metadata.name).catch(() => undefined);
     }
@@ -354,7 +362,8 @@ export class PodRuntime implements Mapping {
     const state = this.states.get(uid);
     if (!state) return;
     const pod = this.env.store.get(pods, state.namespace, state.name);
-    if (!pod || pod.metadata.uid !== uid) return;
+    // A pod being deleted keeps the status it had; probing it again would only outlive it.
+    if (!pod || pod.metadata.uid !== uid || pod.metadata.deletionTimestamp) return;
     const containers = await this.inspectAll(uid);
     const probe = this.opts.probes.sync(pod, containers, () => this.scheduleRefresh(uid));
     const observed = {
@@ -395,7 +404,12 @@ export class PodRuntime implements Mapping {
     if (event.Action === 'destroy') {
       // A container removed behind our back comes back, unless the pod is going away.
       const pod = this.env.store.get(pods, state.namespace, state.name);
-      if (pod && !pod.metadata.deletionTimestamp) this.opts.requeue(op);
+      if (pod?.metadata.uid === uid && !pod.metadata.deletionTimestamp) this.opts.requeue(op);
+      else if (pod?.metadata.uid !== uid) {
+        // The pod left the store without us (its namespace was deleted): its timers and probes go too.
+        this.forget(uid);
+        return;
+      }
     }
     if (event.Action === 'die' && labels[POD_ROLE] === 'app') {
       const pod = this.env.store.get(pods, state.namespace, state.name);

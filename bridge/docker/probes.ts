@@ -35,6 +35,9 @@ class Agent {
     };
     this.child.on('exit', fail);
     this.child.on('error', fail);
+    // The container's network namespace can vanish under the agent (a forced removal): a write then fails
+    // with EPIPE, which must end this agent, not the server.
+    this.child.stdin.on('error', fail);
     this.child.stderr.resume();
   }
 
@@ -147,6 +150,8 @@ class ContainerProbes {
 export class ProbeManager {
   private readonly byPod = new Map<string, Map<string, ContainerProbes>>();
   private readonly agents = new Map<number, Agent>();
+  /** The agents each pod's probes started (by pid), so they end with the pod or its network's owner. */
+  private readonly podAgents = new Map<string, Set<number>>();
 
   constructor(
     private readonly docker: Dockerode,
@@ -193,6 +198,9 @@ export class ProbeManager {
       const port = typeof target.port === 'number' ? target.port : Number((container.ports ?? []).find((p: Json) => p.name === target.port)?.containerPort);
       if (!port) return { ok: false, message: `port ${target.port} is not a container port` };
       const podIP = Object.values<Json>(o.NetworkSettings?.Networks ?? {})[0]?.IPAddress || '127.0.0.1';
+      const uid = pod.metadata.uid!;
+      if (!this.podAgents.has(uid)) this.podAgents.set(uid, new Set());
+      this.podAgents.get(uid)!.add(o.State.Pid);
       return this.agent(o.State.Pid).ask({ kind: probe.httpGet ? 'http' : 'tcp', host: target.host ?? podIP, port, path: target.path, scheme: target.scheme, headers: target.httpHeaders }, timeoutMs);
     };
   }
@@ -229,6 +237,8 @@ export class ProbeManager {
     const notStarted: Record<string, boolean> = {};
     const ownerName = spec.containers[0].name;
     const owner = () => containers.find((c) => c.Config.Labels[POD_ROLE] === 'app' && c.Config.Labels[POD_CONTAINER] === ownerName && c.State.Running);
+    // An agent holds its network namespace open: one whose owner process is gone (a restart) must end.
+    this.stopAgents(uid, owner()?.State.Pid);
     for (const c of spec.containers as Json[]) {
       const info = containers.find((i) => i.Config.Labels[POD_ROLE] === 'app' && i.Config.Labels[POD_CONTAINER] === c.name);
       const running = info?.State.Running && !info.State.Restarting;
@@ -265,6 +275,18 @@ export class ProbeManager {
   forget(uid: string): void {
     for (const p of this.byPod.get(uid)?.values() ?? []) p.stop();
     this.byPod.delete(uid);
+    this.stopAgents(uid);
+  }
+
+  private stopAgents(uid: string, keep?: number) {
+    const pids = this.podAgents.get(uid);
+    for (const pid of pids ?? []) {
+      if (pid === keep) continue;
+      this.agents.get(pid)?.stop();
+      this.agents.delete(pid);
+      pids!.delete(pid);
+    }
+    if (pids && !pids.size) this.podAgents.delete(uid);
   }
 
   stop(): void {
