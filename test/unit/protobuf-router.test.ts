@@ -7,27 +7,9 @@ import listNamespaces from '../../handlers/api/v1/namespaces/list';
 import { buildRouter } from '../../bridge/router';
 import { decodeKubernetesProtobuf } from '../../shared/k8s/protobuf';
 import { fakeCtx, req } from '../helpers/fake-ctx';
+import { bytesField, envelope, int, msg, str } from '../helpers/protobuf';
 
-// A minimal protobuf writer, enough to build the bodies kubectl sends.
-const varint = (n: number | bigint): number[] => {
-  let v = BigInt.asUintN(64, BigInt(n));
-  const out: number[] = [];
-  do {
-    let b = Number(v & 0x7fn);
-    v >>= 7n;
-    if (v) b |= 0x80;
-    out.push(b);
-  } while (v);
-  return out;
-};
-const bytesField = (n: number, data: number[] | Uint8Array) => [...varint((n << 3) | 2), ...varint(data.length), ...data];
-const str = (n: number, s: string) => bytesField(n, [...new TextEncoder().encode(s)]);
-const msg = (n: number, ...parts: number[][]) => bytesField(n, parts.flat());
-const int = (n: number, v: number | bigint) => [...varint(n << 3), ...varint(v)];
 
-function envelope(apiVersion: string, kind: string, raw: number[]): Uint8Array {
-  return new Uint8Array([0x6b, 0x38, 0x73, 0x00, ...msg(1, str(1, apiVersion), str(2, kind)), ...bytesField(2, raw)]);
-}
 
 test('a protobuf Namespace as kubectl 1.32 sends it decodes to its JSON form', () => {
   const raw = [

@@ -8,6 +8,7 @@ import { IntOrString, PodSpec, PodStatus, Quantity, ServiceSpec, ServiceStatus }
 import { typeMeta } from '../../shared/k8s/meta';
 import { decodeKubernetesProtobuf } from '../../shared/k8s/protobuf';
 import { strategicMergePatch } from '../../shared/k8s/strategic-merge';
+import { bytesField, envelope, int, msg, str } from '../helpers/protobuf';
 
 // Throwaway kinds built from the shared types; their ids are the test's own so they never meet the real kinds'.
 const kind = (group: string, kindName: string, plural: string, shape: z.ZodRawShape) =>
@@ -292,30 +293,11 @@ test('a strategic merge patch of a Deployment merges containers by name and env 
   assert.equal(patched.spec.template.spec.tolerations, deployment().spec.template.spec.tolerations);
 });
 
-// A minimal protobuf writer, enough to build the bodies kubectl sends.
-const varint = (n: number | bigint): number[] => {
-  let v = BigInt.asUintN(64, BigInt(n));
-  const out: number[] = [];
-  do {
-    let b = Number(v & 0x7fn);
-    v >>= 7n;
-    if (v) b |= 0x80;
-    out.push(b);
-  } while (v);
-  return out;
-};
-const bytesField = (n: number, data: number[] | Uint8Array) => [...varint((n << 3) | 2), ...varint(data.length), ...data];
-const str = (n: number, s: string) => bytesField(n, [...new TextEncoder().encode(s)]);
-const msg = (n: number, ...parts: number[][]) => bytesField(n, parts.flat());
-const int = (n: number, v: number | bigint) => [...varint(n << 3), ...varint(v)];
 const entry = (n: number, key: string, value: number[]) => msg(n, str(1, key), value);
 const quantity = (n: number, q: string) => msg(n, str(1, q));
 const intOrInt = (n: number, v: number) => msg(n, int(1, 0), int(2, v), str(3, ''));
 const intOrStr = (n: number, s: string) => msg(n, int(1, 1), int(2, 0), str(3, s));
 
-function envelope(apiVersion: string, kindName: string, raw: number[]): Uint8Array {
-  return new Uint8Array([0x6b, 0x38, 0x73, 0x00, ...msg(1, str(1, apiVersion), str(2, kindName)), ...bytesField(2, raw)]);
-}
 
 test('a protobuf Pod decodes: inlined probe handlers and volume sources, IntOrString, Quantity, kept zeros', () => {
   const container = [
