@@ -11,6 +11,16 @@ import { rfc3339 } from './time';
  * `*T` marks a field whose zero value is kept (a Go pointer or a field without omitempty: `replicas: 0`,
  * `readOnlyRootFilesystem: false`); `...name` marks an embedded struct whose fields JSON inlines.
  */
+// core/v1 Container and EphemeralContainerCommon share their field numbers by design.
+const CONTAINER_FIELDS = [
+    '1 name *string', '2 image string', '3 command []string', '4 args []string', '5 workingDir string',
+    '6 ports []ContainerPort', '19 envFrom []EnvFromSource', '7 env []EnvVar', '8 resources ResourceRequirements',
+    '23 resizePolicy []ContainerResizePolicy', '24 restartPolicy *string', '9 volumeMounts []VolumeMount',
+    '21 volumeDevices []VolumeDevice', '10 livenessProbe Probe', '11 readinessProbe Probe', '22 startupProbe Probe',
+    '12 lifecycle Lifecycle', '13 terminationMessagePath string', '20 terminationMessagePolicy string',
+    '14 imagePullPolicy string', '15 securityContext SecurityContext', '16 stdin bool', '17 stdinOnce bool', '18 tty bool',
+];
+
 const MESSAGES: Record<string, string[]> = {
   'runtime.Unknown': ['1 typeMeta runtime.TypeMeta', '2 raw bytes', '3 contentEncoding string', '4 contentType string'],
   'runtime.TypeMeta': ['1 apiVersion string', '2 kind string'],
@@ -76,14 +86,7 @@ const MESSAGES: Record<string, string[]> = {
     '4 availableReplicas int32', '5 unavailableReplicas int32', '6 conditions []DeploymentCondition', '8 collisionCount *int32',
   ],
   Volume: ['1 name *string', '2 ...volumeSource VolumeSource'],
-  Container: [
-    '1 name *string', '2 image string', '3 command []string', '4 args []string', '5 workingDir string',
-    '6 ports []ContainerPort', '19 envFrom []EnvFromSource', '7 env []EnvVar', '8 resources ResourceRequirements',
-    '23 resizePolicy []ContainerResizePolicy', '24 restartPolicy *string', '9 volumeMounts []VolumeMount',
-    '21 volumeDevices []VolumeDevice', '10 livenessProbe Probe', '11 readinessProbe Probe', '22 startupProbe Probe',
-    '12 lifecycle Lifecycle', '13 terminationMessagePath string', '20 terminationMessagePolicy string',
-    '14 imagePullPolicy string', '15 securityContext SecurityContext', '16 stdin bool', '17 stdinOnce bool', '18 tty bool',
-  ],
+  Container: CONTAINER_FIELDS,
   EphemeralContainer: ['1 ...ephemeralContainerCommon EphemeralContainerCommon', '2 targetContainerName string'],
   PodSecurityContext: [
     '1 seLinuxOptions SELinuxOptions', '8 windowsOptions WindowsSecurityContextOptions', '2 runAsUser *int64',
@@ -169,14 +172,7 @@ const MESSAGES: Record<string, string[]> = {
     '6 readOnlyRootFilesystem *bool', '7 allowPrivilegeEscalation *bool', '9 procMount *string',
     '11 seccompProfile SeccompProfile', '12 appArmorProfile AppArmorProfile',
   ],
-  EphemeralContainerCommon: [
-    '1 name *string', '2 image string', '3 command []string', '4 args []string', '5 workingDir string',
-    '6 ports []ContainerPort', '19 envFrom []EnvFromSource', '7 env []EnvVar', '8 resources ResourceRequirements',
-    '23 resizePolicy []ContainerResizePolicy', '24 restartPolicy *string', '9 volumeMounts []VolumeMount',
-    '21 volumeDevices []VolumeDevice', '10 livenessProbe Probe', '11 readinessProbe Probe', '22 startupProbe Probe',
-    '12 lifecycle Lifecycle', '13 terminationMessagePath string', '20 terminationMessagePolicy string',
-    '14 imagePullPolicy string', '15 securityContext SecurityContext', '16 stdin bool', '17 stdinOnce bool', '18 tty bool',
-  ],
+  EphemeralContainerCommon: CONTAINER_FIELDS,
   SELinuxOptions: ['1 user string', '2 role string', '3 type string', '4 level string'],
   WindowsSecurityContextOptions: [
     '1 gmsaCredentialSpecName *string', '2 gmsaCredentialSpec *string', '3 runAsUserName *string', '4 hostProcess *bool',

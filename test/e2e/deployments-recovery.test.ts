@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { applyYaml, cleanup, docker, httpsGet, KUBECTLS, kubectl, startServer, until, type RunningServer } from '../helpers/server';
+import { httpdDeployment, workloadContainers } from '../helpers/workloads';
 
 // Deployments when things go wrong or get old: containers removed behind the server's back, deleted
 // pods, a rollout past its progress deadline, adoption after an orphaning delete, a namespace deleted
@@ -18,28 +19,9 @@ t.after(async (ctx) => {
   if (ctx.server) await cleanup(ctx.server);
 });
 
-const deployment = (name: string, replicas: number, extra = '', ns = NS) => `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: ${name}, namespace: ${ns}}
-spec:
-  replicas: ${replicas}
-  selector: {matchLabels: {app: ${name}}}
-${extra}  template:
-    metadata: {labels: {app: ${name}}}
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-      - name: httpd
-        image: k2d-test/busybox:1
-        command: [sh, -c, "mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www"]
-        ports: [{containerPort: 8080}]
-        readinessProbe: {httpGet: {path: /, port: 8080}, periodSeconds: 1}
-`;
+const deployment = (name: string, replicas: number, extra = '', ns = NS) => httpdDeployment(name, replicas, { ns, extra });
 
-const running = async (server: RunningServer, app: string, ns = NS) =>
-  (await docker.listContainers({ filters: { label: [`app.k2d.io/instance=${server.instance}`, `resource.k2d.io/namespace-name=${ns}`] } })).filter((c) =>
-    c.Names.some((n) => n.startsWith(`/${ns}-${app}-`)),
-  );
+const running = (server: RunningServer, app: string, ns = NS) => workloadContainers(server, ns, app);
 
 const get = async (server: RunningServer, args: string[], ns = NS) => JSON.parse((await kubectl(server, ['get', ...args, '-n', ns, '-o', 'json'])).stdout);
 const livePods = async (server: RunningServer, app: string) =>

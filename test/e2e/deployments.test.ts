@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { applyYaml, cleanup, docker, kubectl, startServer, until, type RunningServer } from '../helpers/server';
+import { httpdDeployment, workloadContainers } from '../helpers/workloads';
 
 // Deployments through real kubectl: replicas, scale, rolling updates that keep availability, undo,
 // history, a stalled rollout, a server killed mid-rollout, cascading deletes, bad input.
@@ -17,30 +18,11 @@ t.after(async (ctx) => {
   if (ctx.server) await cleanup(ctx.server);
 });
 
-const deployment = (name: string, replicas: number, image = 'k2d-test/busybox:1', extra = '') => `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: ${name}, namespace: ${NS}}
-spec:
-  replicas: ${replicas}
-  selector: {matchLabels: {app: ${name}}}
-${extra}  template:
-    metadata: {labels: {app: ${name}}}
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-      - name: httpd
-        image: ${image}
-        command: [sh, -c, "mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www"]
-        ports: [{containerPort: 8080, name: http}]
-        readinessProbe: {httpGet: {path: /, port: 8080}, periodSeconds: 1}
-`;
+const deployment = (name: string, replicas: number, image = 'k2d-test/busybox:1', extra = '') => httpdDeployment(name, replicas, { ns: NS, image, extra });
 
 const apply = (server: RunningServer, name: string, yaml: string) => applyYaml(server, name, yaml, true);
 
-const containers = async (server: RunningServer, app: string) =>
-  (await docker.listContainers({ filters: { label: [`app.k2d.io/instance=${server.instance}`, `resource.k2d.io/namespace-name=${NS}`] } })).filter((c) =>
-    c.Names.some((n) => n.startsWith(`/${NS}-${app}-`)),
-  );
+const containers = (server: RunningServer, app: string) => workloadContainers(server, NS, app);
 
 const get = async (server: RunningServer, args: string[]) => JSON.parse((await kubectl(server, ['get', ...args, '-n', NS, '-o', 'json'])).stdout);
 
