@@ -5,6 +5,7 @@ import { pods } from '../../shared/resources/pods';
 import { services, type Service } from '../../shared/resources/services';
 import type { ObjectStore } from '../../shared/store/object-store';
 import { WorkQueue } from './work';
+import { labelsMatch, randomSuffix } from '../../shared/k8s/names';
 
 type Json = any;
 
@@ -27,7 +28,6 @@ interface PortGroup {
   backends: Backend[];
 }
 
-const selects = (selector: Record<string, string>, pod: KObject) => Object.entries(selector).every(([k, v]) => pod.metadata.labels?.[k] === v);
 const isReady = (pod: Json) => (pod.status?.conditions ?? []).some((c: Json) => c.type === 'Ready' && c.status === 'True');
 
 /** Resolves a Service port's targetPort on one pod: a number, or the pod's container port of that name. */
@@ -47,7 +47,7 @@ export function portGroups(svc: Service, candidates: KObject[]): PortGroup[] {
   const groups = new Map<string, PortGroup>();
   for (const pod of candidates) {
     const p = pod as Json;
-    if (!selects(selector, pod) || !p.status?.podIP) continue;
+    if (!labelsMatch(selector, pod.metadata.labels) || !p.status?.podIP) continue;
     if (p.status.phase === 'Succeeded' || p.status.phase === 'Failed') continue;
     const ports = ((svc.spec?.ports ?? []) as Json[]).flatMap((sp) => {
       const port = targetPort(sp, p);
@@ -108,8 +108,6 @@ export function desiredSlices(svc: Service, groups: PortGroup[]): Json[] {
   }));
 }
 
-const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
-const suffix = () => Array.from({ length: 5 }, () => alphabet[Math.floor(Math.random() * alphabet.length)]).join('');
 const same = (a: Json, b: Json) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
@@ -206,7 +204,7 @@ export class EndpointsController {
       const slice = want[i];
       const existing = have[i];
       if (!existing) {
-        slice.metadata.name = `${svc.metadata.name.slice(0, 57)}-${suffix()}`;
+        slice.metadata.name = `${svc.metadata.name.slice(0, 57)}-${randomSuffix()}`;
         await this.store.create(endpointSlices, slice);
         continue;
       }

@@ -2,6 +2,7 @@
 // sync.go, util/deployment_util.go), as pure functions over plain objects so they can be tested alone.
 import { rfc3339 } from '../../shared/k8s/time';
 import { resolveIntOrPercent, type Deployment, type ReplicaSet } from '../../shared/resources/workloads';
+import { SAFE_ALPHABET } from '../../shared/k8s/names';
 
 type Json = any;
 
@@ -106,7 +107,6 @@ export function templateKey(template: Json): string {
   return canonical(copy);
 }
 
-const SAFE = 'bcdfghjklmnpqrstvwxz2456789';
 
 /** The pod-template-hash: FNV-32a of the template, its decimal digits spelled in Kubernetes' safe alphabet. */
 export function templateHash(template: Json, collisionCount = 0): string {
@@ -116,7 +116,7 @@ export function templateHash(template: Json, collisionCount = 0): string {
     h ^= byte;
     h = Math.imul(h, 0x01000193) >>> 0;
   }
-  return [...String(h >>> 0)].map((c) => SAFE[c.charCodeAt(0) % SAFE.length]).join('');
+  return [...String(h >>> 0)].map((c) => SAFE_ALPHABET[c.charCodeAt(0) % SAFE_ALPHABET.length]).join('');
 }
 
 export const revisionOf = (rs: ReplicaSet) => Number(rs.metadata.annotations?.[REVISION] ?? 0) || 0;

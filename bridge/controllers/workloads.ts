@@ -31,6 +31,7 @@ import {
   templateKey,
   type Condition,
 } from './rollout';
+import { labelsMatch, randomSuffix } from '../../shared/k8s/names';
 
 type Json = any;
 
@@ -45,8 +46,6 @@ export interface WorkloadOptions {
   events?: Pick<EventRecorder, 'record'>;
 }
 
-const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
-const suffix = () => Array.from({ length: 5 }, () => ALPHABET[Math.floor(Math.random() * ALPHABET.length)]).join('');
 
 /** The owner that controls an object (its ownerReference with `controller: true`). */
 export function controllerOf(obj: KObject): { kind: string; name: string; uid: string } | undefined {
@@ -219,7 +218,7 @@ export class WorkloadController {
         kind: 'Pod',
         metadata: {
           ...(template.metadata ?? {}),
-          name: `${rs.metadata.name.slice(0, 57)}-${suffix()}`,
+          name: `${rs.metadata.name.slice(0, 57)}-${randomSuffix()}`,
           generateName: `${rs.metadata.name}-`,
           namespace: rs.metadata.namespace,
           ownerReferences: [ownerRef('ReplicaSet', 'apps/v1', rs)],
@@ -262,7 +261,7 @@ export class WorkloadController {
     const status = {
       ...(rs.status ?? {}),
       replicas: active.length,
-      fullyLabeledReplicas: active.filter((p) => Object.entries(templateLabels).every(([k, v]) => p.metadata.labels?.[k] === v)).length,
+      fullyLabeledReplicas: active.filter((p) => labelsMatch(templateLabels, p.metadata.labels)).length,
       readyReplicas: ready,
       availableReplicas: available,
       observedGeneration: rs.metadata.generation,

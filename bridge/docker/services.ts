@@ -12,6 +12,7 @@ import type { BridgeEnv, Mapping } from './mapping';
 import { networkName } from './namespaces';
 import { containerName } from './pod-spec';
 import { PROXY_PATH } from './runtime-image';
+import { labelsMatch } from '../../shared/k8s/names';
 
 type Json = any;
 
@@ -95,7 +96,7 @@ export class ServiceRuntime implements Mapping {
     for (const svc of this.env.store.list(services, pod.metadata.namespace) as Service[]) {
       if (!isHeadless(svc) || svc.metadata.deletionTimestamp) continue;
       const selector = (svc.spec?.selector ?? {}) as Record<string, string>;
-      if (!Object.keys(selector).length || !Object.entries(selector).every(([k, v]) => pod.metadata.labels?.[k] === v)) continue;
+      if (!Object.keys(selector).length || !labelsMatch(selector, pod.metadata.labels)) continue;
       out.push(...aliases(svc, true));
       if (spec.subdomain === svc.metadata.name) {
         const host = spec.hostname ?? pod.metadata.name;

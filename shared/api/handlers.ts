@@ -27,6 +27,7 @@ import {
 import { toTable } from './table';
 import { validateObject } from './validation';
 import { watchResponse } from './watch';
+import { randomSuffix } from '../k8s/names';
 
 export type Handler = (request: Request, ctx: Ctx) => Promise<Response>;
 
@@ -187,11 +188,6 @@ function checkNamespace(ctx: Ctx, def: ResourceDefinition, namespace: string, na
       causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }],
     });
   }
-}
-
-function randomSuffix(): string {
-  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
-  return Array.from({ length: 5 }, () => alphabet[Math.floor(Math.random() * alphabet.length)]).join('');
 }
 
 /** The object a write would store: body checked against the URL, kind and schema. */
