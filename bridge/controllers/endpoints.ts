@@ -119,21 +119,12 @@ const same = (a: Json, b: Json) => JSON.stringify(a) === JSON.stringify(b);
 export class EndpointsController {
   private unsubscribe?: () => void;
   private readonly work: WorkQueue;
-  /** Told after each namespace pass, so the Service mapping can follow (headless aliases, status). */
-  onSynced?: (namespace: string) => void;
 
   constructor(
     private readonly store: ObjectStore,
     log: Logger,
   ) {
-    this.work = new WorkQueue(
-      async (ns) => {
-        await this.sync(ns);
-        this.onSynced?.(ns);
-      },
-      log,
-      'endpoints',
-    );
+    this.work = new WorkQueue((ns) => this.sync(ns), log, 'endpoints');
   }
 
   start() {
