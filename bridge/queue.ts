@@ -18,6 +18,7 @@ export class CreationQueue implements Queue {
   private readonly waiting: Record<Level, Map<string, Operation>> = { high: new Map(), medium: new Map(), low: new Map() };
   /** Journal entries of the operation waiting or running for each object. */
   private readonly seqs = new Map<string, number[]>();
+  private stopped = false;
   private readonly running = new Set<string>();
   private readonly attempts = new Map<string, number>();
   private readonly retries = new Map<string, NodeJS.Timeout>();
@@ -57,9 +58,15 @@ export class CreationQueue implements Queue {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  stop(): void {
+  /**
+   * Starts nothing more (what waits stays in the journal for the next start) and resolves once the
+   * operations already running are done, so no Docker object of ours appears after the server exits.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
     for (const t of this.retries.values()) clearTimeout(t);
     this.retries.clear();
+    while (this.running.size) await new Promise((r) => setTimeout(r, 10));
   }
 
   private async runNow(op: Operation): Promise<void> {
@@ -82,7 +89,7 @@ export class CreationQueue implements Queue {
   }
 
   private pump(): void {
-    while (this.running.size < this.concurrency) {
+    while (!this.stopped && this.running.size < this.concurrency) {
       const next = this.next();
       if (!next) break;
       const [level, key, op] = next;

@@ -289,7 +289,7 @@ export class Runtime {
     for (const t of this.timers) clearTimeout(t);
     clearInterval(this.pruner);
     clearTimeout(this.externalTimer);
-    this.queue.stop();
+    await this.queue.stop();
     this.endpoints.stop();
     this.workloads.stop();
     this.collector.stop();
