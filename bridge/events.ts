@@ -3,7 +3,8 @@ import type { KObject } from '../shared/k8s/meta';
 import { rfc3339 } from '../shared/k8s/time';
 import { events } from '../shared/resources/events';
 import { namespaces } from '../shared/resources/namespaces';
-import type { ObjectStore } from '../shared/store/object-store';
+import * as objects from '../shared/registry/store';
+import type { RegistryEnv } from '../shared/registry/store';
 import type { Clock, Logger } from '../shared/ctx';
 
 const TTL_MS = 3600_000;
@@ -15,11 +16,18 @@ const TTL_MS = 3600_000;
  */
 export class EventRecorder {
   constructor(
-    private readonly store: ObjectStore,
-    private readonly clock: Clock,
+    private readonly env: RegistryEnv,
     private readonly log: Logger,
     private readonly host: string,
   ) {}
+
+  private get store() {
+    return this.env.store;
+  }
+
+  private get clock(): Clock {
+    return this.env.clock;
+  }
 
   /** `component` is who reports it: the kubelet (on this node) or a controller, as `kubectl describe` shows in FROM. */
   async record(obj: KObject, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string, component = 'kubelet'): Promise<void> {
@@ -33,10 +41,10 @@ export class EventRecorder {
       .find((e: any) => e.involvedObject?.uid === obj.metadata.uid && e.reason === reason && e.message === message && e.involvedObject?.fieldPath === fieldPath);
     try {
       if (same) {
-        await this.store.update(events, { ...same, count: ((same as any).count ?? 1) + 1, lastTimestamp: now, metadata: { ...same.metadata, resourceVersion: undefined } } as KObject);
+        await objects.update(this.env, events, namespace, same.metadata.name, (current) => ({ ...current, count: ((current as { count?: number }).count ?? 1) + 1, lastTimestamp: now }) as KObject);
         return;
       }
-      await this.store.create(events, {
+      await objects.create(this.env, events, {
         apiVersion: 'v1',
         kind: 'Event',
         metadata: { name: `${obj.metadata.name}.${randomBytes(8).toString('hex')}`, namespace },
@@ -60,7 +68,7 @@ export class EventRecorder {
     const cutoff = this.clock.now().getTime() - TTL_MS;
     for (const e of this.store.list(events)) {
       const t = Date.parse(((e as any).lastTimestamp ?? e.metadata.creationTimestamp) as string);
-      if (t < cutoff) await this.store.delete(events, e.metadata.namespace, e.metadata.name).catch(() => undefined);
+      if (t < cutoff) await objects.remove(this.env, events, e.metadata.namespace, e.metadata.name).catch(() => undefined);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { create as createObject } from '../shared/registry/store';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants as fsConstants, existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile, access, constants } from 'node:fs/promises';
@@ -125,12 +126,11 @@ async function main() {
   const loaded = await persistence.load(new Set(registry.filter((d) => d.namespaced).map((d) => d.resource)));
   const store = new ObjectStore({ clock, persistence, ...loaded });
 
+  // Through the registry like any create; their networks are made once Docker answers (the runtime
+  // reconciles every stored namespace then), so this needs no queue yet.
+  const bootstrap = { store, clock, nodeName: nodeName(), queue: { submit: async () => undefined } };
   for (const name of builtinNamespaces) {
-    if (!store.get(namespaces, undefined, name)) {
-      const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
-      namespaces.prepareForCreate!(ns as never, { now: clock.now(), nodeName: nodeName() });
-      await store.create(namespaces, ns);
-    }
+    if (!store.get(namespaces, undefined, name)) await createObject(bootstrap, namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   }
 
   const version = versionInfo();

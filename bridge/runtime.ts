@@ -13,7 +13,9 @@ import { syncExternal } from './docker/external';
 import { ImageManager } from './docker/images';
 import { containerLogs } from './docker/logs';
 import type { BridgeEnv, Mapping } from './docker/mapping';
-import { namespaceMapping } from './docker/namespaces';
+import { namespaceEmpty, namespaceMapping } from './docker/namespaces';
+import { namespaces } from '../shared/resources/namespaces';
+import { finishDelete, type RegistryEnv } from '../shared/registry/store';
 import { nodeFromDockerInfo, upsertNode } from './docker/nodes';
 import { PodRuntime } from './docker/pods';
 import { ConfigVolumes } from './docker/config-volumes';
@@ -61,11 +63,12 @@ export class Runtime {
   private docker?: Dockerode;
   private podRuntime?: PodRuntime;
   private serviceRuntime?: ServiceRuntime;
-  private readonly configs: ConfigRuntime;
   private readonly configVolumes: ConfigVolumes;
-  private readonly endpoints: EndpointsController;
-  private readonly workloads: WorkloadController;
-  private readonly collector: GarbageCollector;
+  /** The registry of runtime kinds: resource → what realizes its objects. Docker-bound ones join on connect. */
+  private readonly mappings = new Map<string, Mapping>();
+  /** What kube-controller-manager would run; each starts and stops with the runtime. */
+  private readonly controllers: Array<{ start(): void; stop(): void }>;
+  private readonly registryEnv: RegistryEnv;
   private runtimeImage?: Promise<string>;
   private setup?: Setup;
   private probes?: ProbeManager;
@@ -81,22 +84,26 @@ export class Runtime {
     private readonly pending: Array<{ seq: number; op: Operation; priority: 'high' | 'medium' | 'low' }>,
   ) {
     this.queue = new CreationQueue((op) => this.run(op), o.log, 8, journal);
-    this.events = new EventRecorder(o.store, o.clock, o.log, o.nodeName);
-    // Endpoints follow pods and Services from the store alone: they stay right while Docker is away.
-    this.endpoints = new EndpointsController(o.store, o.log);
-    this.endpoints.start();
+    this.registryEnv = { store: o.store, queue: this.queue, clock: o.clock, nodeName: o.nodeName };
+    const env = { ...this.registryEnv, log: o.log };
+    this.events = new EventRecorder(env, o.log, o.nodeName);
     const reapply = (pod: KObject) => void this.queue.submit({ resource: pods.resource, namespace: pod.metadata.namespace, name: pod.metadata.name, action: 'apply' }, 'medium').catch(() => undefined);
-    this.configs = new ConfigRuntime(o.store, reapply);
+    const configs = new ConfigRuntime(o.store, reapply);
+    this.mappings.set(namespaces.resource, namespaceMapping).set(configMaps.resource, configs).set(secrets.resource, configs);
     this.configVolumes = new ConfigVolumes(join(o.dataPath, 'pods'), o.store);
-    // A pod's projected ConfigMaps and Secrets leave the disk with it, however it was deleted.
     o.store.subscribe((change) => {
-      if (change.resource === pods.resource && change.type === 'DELETED') void this.configVolumes.tearDown(change.object.metadata.uid!).catch(() => undefined);
+      if (change.type !== 'DELETED') return;
+      // A pod's projected ConfigMaps and Secrets leave the disk with it, however it was deleted.
+      if (change.resource === pods.resource) void this.configVolumes.tearDown(change.object.metadata.uid!).catch(() => undefined);
+      // The last object of a terminating namespace is gone: the namespace's own delete can finish.
+      const ns = change.object.metadata.namespace && o.store.get(namespaces, undefined, change.object.metadata.namespace);
+      if (ns && ns.metadata.deletionTimestamp && namespaceEmpty(o.store, ns.metadata.name)) {
+        void this.queue.submit({ resource: namespaces.resource, name: ns.metadata.name, action: 'delete' }, 'high').catch(() => undefined);
+      }
     });
-    const submit = (op: Operation, priority: 'high' | 'medium' | 'low') => this.queue.submit(op, priority);
-    this.workloads = new WorkloadController({ store: o.store, clock: o.clock, log: o.log, nodeName: o.nodeName, submit, events: this.events });
-    this.workloads.start();
-    this.collector = new GarbageCollector({ store: o.store, clock: o.clock, log: o.log, submit });
-    this.collector.start();
+    // Endpoints follow pods and Services from the store alone: they stay right while Docker is away.
+    this.controllers = [new EndpointsController(env, o.log), new WorkloadController({ ...env, events: this.events }), new GarbageCollector(env)];
+    for (const controller of this.controllers) controller.start();
   }
 
   static async create(o: RuntimeOptions): Promise<Runtime> {
@@ -119,37 +126,34 @@ export class Runtime {
 
   private env(): BridgeEnv {
     if (!this.docker) throw new Error('the Docker engine is not reachable');
-    return { docker: this.docker, store: this.o.store, log: this.o.log, clock: this.o.clock, labels: managedLabels(this.o.instance) };
+    return { ...this.registryEnv, docker: this.docker, log: this.o.log, labels: managedLabels(this.o.instance) };
   }
 
-  private mapping(resource: string): Mapping | undefined {
-    if (resource === 'namespaces') return namespaceMapping;
-    if (resource === pods.resource) return this.podRuntime;
-    if (resource === services.resource) return this.serviceRuntime;
-    if (resource === configMaps.resource || resource === secrets.resource) return this.configs;
-    return undefined;
-  }
-
+  /**
+   * Runs one queued operation through the kind's mapping. A delete ends here: once the mapping has
+   * cleaned up, the runtime removes the object (unless finalizers still hold it or it was replaced).
+   */
   private async run(op: Operation): Promise<void> {
     const def = findResource(op.resource);
-    const mapping = this.mapping(op.resource);
+    const mapping = this.mappings.get(op.resource);
     if (!def || !mapping) return;
     const obj = this.o.store.get(def, op.namespace, op.name);
     if (!obj) return;
-    // ConfigMaps and Secrets need no Docker: their deletes finish and their users are re-applied while it is away.
-    if (mapping === this.configs) return op.action === 'delete' || obj.metadata.deletionTimestamp ? this.configs.delete(obj) : this.configs.apply(obj);
-    if (op.action === 'delete' || obj.metadata.deletionTimestamp) await mapping.delete(obj, this.env());
-    else {
-      await mapping.apply(obj, this.env());
-      // Service proxies join the new network; a proxy that cannot must not fail the namespace.
-      if (op.resource === 'namespaces') await this.serviceRuntime?.namespaceAdded().catch((err) => this.o.log.warn({ err: (err as Error).message }, 'service proxies could not join a new namespace network'));
+    // A mapping that needs no Docker (ConfigMap/Secret files) finishes while the engine is away.
+    const env = mapping.needsDocker === false ? ({ ...this.registryEnv, log: this.o.log } as BridgeEnv) : this.env();
+    if (op.action === 'delete' || obj.metadata.deletionTimestamp) {
+      if ((await mapping.delete(obj, env)) !== false) await finishDelete(this.registryEnv, def, obj);
+      return;
     }
+    await mapping.apply(obj, env);
+    // Service proxies join the new network; a proxy that cannot must not fail the namespace.
+    if (op.resource === namespaces.resource) await this.serviceRuntime?.namespaceAdded().catch((err) => this.o.log.warn({ err: (err as Error).message }, 'service proxies could not join a new namespace network'));
   }
 
   private async refreshNode(error?: string) {
     const info = this.docker && !error ? ((await this.docker.info()) as Record<string, unknown>) : undefined;
     const node = nodeFromDockerInfo(info, { kubeletVersion: this.o.kubeletVersion, advertiseAddress: this.o.advertiseAddress, now: this.o.clock.now(), error });
-    await upsertNode({ store: this.o.store } as BridgeEnv, node);
+    await upsertNode(this.registryEnv, node);
   }
 
   /** Connects, or keeps trying every few seconds; reads keep working from the store meanwhile. */
@@ -183,6 +187,7 @@ export class Runtime {
         instance: this.o.instance,
         aliases: (pod) => this.serviceRuntime?.headlessAliases(pod) ?? [],
       });
+      this.mappings.set(pods.resource, this.podRuntime);
       const proxyBundle = join(dirname(fileURLToPath(import.meta.url)), 'proxy.js');
       const docker = this.docker;
       this.runtimeImage = undefined;
@@ -194,6 +199,7 @@ export class Runtime {
         instance: this.o.instance,
         refreshPod: (pod) => this.podRuntime?.scheduleRefresh(pod.metadata.uid!),
       });
+      this.mappings.set(services.resource, this.serviceRuntime);
       await this.refreshNode();
       await this.watchDockerEvents();
       await syncExternal(env, this.o.nodeName, this.o.hostIP);
@@ -214,11 +220,11 @@ export class Runtime {
    */
   private async reconcileAll() {
     for (const def of registry) {
-      if (!def.priority || !this.mapping(def.resource)) continue;
+      if (!def.realizedByRuntime || !this.mappings.has(def.resource)) continue;
       for (const obj of this.o.store.list(def)) {
         const action = obj.metadata.deletionTimestamp ? 'delete' : 'apply';
         const op = { resource: def.resource, namespace: obj.metadata.namespace, name: obj.metadata.name, action } as const;
-        await this.queue.submit(op, def.priority === 'sync' ? 'high' : def.priority);
+        await this.queue.submit(op, def.priority === 'sync' || !def.priority ? 'high' : def.priority);
       }
     }
     for (const entry of this.pending.splice(0)) {
@@ -290,9 +296,7 @@ export class Runtime {
     clearInterval(this.pruner);
     clearTimeout(this.externalTimer);
     await this.queue.stop();
-    this.endpoints.stop();
-    this.workloads.stop();
-    this.collector.stop();
+    for (const controller of this.controllers) controller.stop();
     this.probes?.stop();
     (this.eventStream as unknown as { destroy?: () => void })?.destroy?.();
     await this.journal.close();

@@ -3,7 +3,8 @@ import type { KObject } from '../../shared/k8s/meta';
 import { endpointSlices, endpoints, type EndpointSlice, type Endpoints } from '../../shared/resources/endpoints';
 import { pods } from '../../shared/resources/pods';
 import { services, type Service } from '../../shared/resources/services';
-import type { ObjectStore } from '../../shared/store/object-store';
+import * as objects from '../../shared/registry/store';
+import type { RegistryEnv } from '../../shared/registry/store';
 import { WorkQueue } from './work';
 import { labelsMatch, randomSuffix } from '../../shared/k8s/names';
 
@@ -120,11 +121,16 @@ export class EndpointsController {
   private unsubscribe?: () => void;
   private readonly work: WorkQueue;
 
+  /** Endpoints are written through the registry, as the real controller writes them through the API. */
   constructor(
-    private readonly store: ObjectStore,
+    private readonly env: RegistryEnv,
     log: Logger,
   ) {
     this.work = new WorkQueue((ns) => this.sync(ns), log, 'endpoints');
+  }
+
+  private get store() {
+    return this.env.store;
   }
 
   start() {
@@ -159,12 +165,12 @@ export class EndpointsController {
       await this.writeSlices(svc, desiredSlices(svc, groups));
     }
     for (const ep of this.store.list(endpoints, namespace)) {
-      if (!live.has(ep.metadata.name) && ep.metadata.labels?.[ENDPOINTS_MANAGER_LABEL] === ENDPOINTS_MANAGER) await this.store.delete(endpoints, namespace, ep.metadata.name).catch(() => undefined);
+      if (!live.has(ep.metadata.name) && ep.metadata.labels?.[ENDPOINTS_MANAGER_LABEL] === ENDPOINTS_MANAGER) await objects.remove(this.env, endpoints, namespace, ep.metadata.name).catch(() => undefined);
     }
     for (const slice of this.store.list(endpointSlices, namespace)) {
       const owner = slice.metadata.labels?.[SERVICE_NAME_LABEL];
       if (slice.metadata.labels?.[SLICE_MANAGER_LABEL] === SLICE_MANAGER && (!owner || !live.has(owner))) {
-        await this.store.delete(endpointSlices, namespace, slice.metadata.name).catch(() => undefined);
+        await objects.remove(this.env, endpointSlices, namespace, slice.metadata.name).catch(() => undefined);
       }
     }
   }
@@ -173,11 +179,11 @@ export class EndpointsController {
     const { namespace, name } = want.metadata;
     const have = this.store.get(endpoints, namespace, name) as Endpoints | undefined;
     if (!have) {
-      await this.store.create(endpoints, want);
+      await objects.create(this.env, endpoints, want);
       return;
     }
     if (same(have.subsets ?? [], want.subsets ?? []) && same(have.metadata.labels ?? {}, want.metadata.labels)) return;
-    await this.store.modify(endpoints, namespace, name, (current) => {
+    await objects.update(this.env, endpoints, namespace, name, (current) => {
       const next: Json = { ...current, metadata: { ...current.metadata, labels: want.metadata.labels } };
       if (want.subsets) next.subsets = want.subsets;
       else delete next.subsets;
@@ -196,18 +202,18 @@ export class EndpointsController {
       const existing = have[i];
       if (!existing) {
         slice.metadata.name = `${svc.metadata.name.slice(0, 57)}-${randomSuffix()}`;
-        await this.store.create(endpointSlices, slice);
+        await objects.create(this.env, endpointSlices, slice);
         continue;
       }
       const unchanged = same(existing.endpoints, slice.endpoints) && same(existing.ports ?? [], slice.ports) && same(existing.metadata.labels ?? {}, slice.metadata.labels);
       if (unchanged) continue;
-      await this.store.modify(endpointSlices, namespace, existing.metadata.name, (current) => ({
+      await objects.update(this.env, endpointSlices, namespace, existing.metadata.name, (current) => ({
         ...current,
         metadata: { ...current.metadata, labels: slice.metadata.labels, ownerReferences: slice.metadata.ownerReferences },
         endpoints: slice.endpoints,
         ports: slice.ports,
       }) as KObject);
     }
-    for (const extra of have.slice(want.length)) await this.store.delete(endpointSlices, namespace, extra.metadata.name).catch(() => undefined);
+    for (const extra of have.slice(want.length)) await objects.remove(this.env, endpointSlices, namespace, extra.metadata.name).catch(() => undefined);
   }
 }

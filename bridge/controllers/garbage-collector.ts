@@ -1,29 +1,31 @@
 import type { ResourceDefinition } from '../../shared/api/resource';
-import type { Clock, Logger, Operation } from '../../shared/ctx';
+import { ApiError } from '../../shared/api/status';
+import type { Logger } from '../../shared/ctx';
 import type { KObject } from '../../shared/k8s/meta';
-import { rfc3339 } from '../../shared/k8s/time';
 import { registry } from '../../shared/resources/index';
-import type { ObjectStore } from '../../shared/store/object-store';
+import { FOREGROUND, ORPHAN, type RegistryEnv } from '../../shared/registry/store';
+import * as objects from '../../shared/registry/store';
 
-type Json = any;
+export { FOREGROUND, ORPHAN };
 
-export const FOREGROUND = 'foregroundDeletion';
-export const ORPHAN = 'orphan';
-
-export interface CollectorOptions {
-  store: ObjectStore;
-  clock: Clock;
+export interface CollectorOptions extends RegistryEnv {
   log: Logger;
-  submit: (op: Operation, priority: 'high' | 'medium' | 'low') => Promise<void>;
 }
 
-const owners = (obj: KObject) => ((obj.metadata.ownerReferences ?? []) as Json[]).map((r) => r.uid as string);
+const owners = (obj: KObject) => (obj.metadata.ownerReferences ?? []).map((r) => r.uid);
+
+/** A write that lost a race (the object went, or changed uid): nothing is left to do for it. */
+const gone = (err: unknown) => {
+  if (err instanceof ApiError && (err.code === 404 || err.code === 409)) return undefined;
+  throw err;
+};
 
 /**
  * The garbage collector, after kube-controller-manager's: objects whose owners are gone go too
  * (Background), an owner deleted in the Foreground waits — finalizer `foregroundDeletion` — until its
  * dependents are gone, and an Orphan delete — finalizer `orphan` — strips the ownerReferences instead.
- * Dependents with Docker state (pods) are deleted gracefully, through the queue, like an API delete.
+ * Every delete and update goes through the registry, as an API client's would: pods are deleted
+ * gracefully, an object whose last finalizer goes is removed.
  */
 export class GarbageCollector {
   private unsubscribe?: () => void;
@@ -102,30 +104,19 @@ export class GarbageCollector {
   }
 
   /**
-   * Deletes as an API client would: graceful through the queue for kinds with Docker state. In the
-   * foreground the delete propagates: a dependent that has dependents of its own waits for them in turn,
-   * so the first owner goes only when the last pod under it is gone.
+   * Deletes as an API client would. In the foreground the delete propagates: a dependent that has
+   * dependents of its own waits for them in turn, so the first owner goes only when the last pod under
+   * it is gone.
    */
   private async remove(def: ResourceDefinition, obj: KObject, foreground = false) {
     const { namespace, name } = obj.metadata;
     const current = this.o.store.get(def, namespace, name);
     if (!current || current.metadata.deletionTimestamp) return;
-    if (foreground && !def.priority && this.dependents(current).length) {
-      await this.o.store.modify(def, namespace, name, (c) => ({
-        ...c,
-        metadata: { ...c.metadata, finalizers: [...new Set([...(c.metadata.finalizers ?? []), FOREGROUND])], deletionTimestamp: c.metadata.deletionTimestamp ?? rfc3339(this.o.clock.now()), deletionGracePeriodSeconds: 0 },
-      }));
-      return;
-    }
-    if (def.priority) {
-      const marked = await this.o.store.modify(def, namespace, name, (c) => (def.prepareForDelete ? def.prepareForDelete(structuredClone(c), this.o.clock.now(), {}) : c));
-      await this.o.submit({ resource: def.resource, namespace, name: marked.metadata.name, action: 'delete' }, def.priority === 'sync' ? 'high' : def.priority);
-      return;
-    }
-    await this.o.store.delete(def, namespace, name).catch(() => undefined);
+    const propagationPolicy = foreground && this.dependents(current).length ? 'Foreground' : 'Background';
+    await objects.remove(this.o, def, namespace, name, { propagationPolicy, preconditions: { uid: current.metadata.uid } }).catch(gone);
   }
 
-  /** Works off the finalizers this collector owns; an object with none left is deleted. */
+  /** Works off the finalizers this collector owns; the registry removes an object with none left. */
   private async finalize(obj: KObject) {
     const found = this.byUid(obj.metadata.uid!, obj.metadata.namespace);
     if (!found) return;
@@ -134,13 +125,11 @@ export class GarbageCollector {
     const finalizers = current.metadata.finalizers ?? [];
     if (finalizers.includes(ORPHAN)) {
       for (const dep of this.dependents(current)) {
-        await this.o.store
-          .modify(dep.def, dep.obj.metadata.namespace, dep.obj.metadata.name, (c) => {
-            const refs = ((c.metadata.ownerReferences ?? []) as Json[]).filter((r) => r.uid !== current.metadata.uid);
-            const { ownerReferences: _, ...rest } = c.metadata;
-            return { ...c, metadata: refs.length ? { ...rest, ownerReferences: refs } : rest } as KObject;
-          })
-          .catch(() => undefined);
+        await objects.update(this.o, dep.def, dep.obj.metadata.namespace, dep.obj.metadata.name, (c) => {
+          const refs = (c.metadata.ownerReferences ?? []).filter((r) => r.uid !== current.metadata.uid);
+          const { ownerReferences: _, ...rest } = c.metadata;
+          return { ...c, metadata: refs.length ? { ...rest, ownerReferences: refs } : rest } as KObject;
+        }).catch(gone);
       }
       current = await this.drop(def, current, ORPHAN);
     }
@@ -148,20 +137,17 @@ export class GarbageCollector {
       const deps = this.dependents(current);
       for (const dep of deps) await this.remove(dep.def, dep.obj, true);
       if (this.dependents(current).length) return;
-      current = await this.drop(def, current, FOREGROUND);
-    }
-    if (!current.metadata.finalizers?.length && current.metadata.deletionTimestamp && !def.priority) {
-      await this.o.store.delete(def, current.metadata.namespace, current.metadata.name).catch(() => undefined);
+      await this.drop(def, current, FOREGROUND);
     }
   }
 
   private async drop(def: ResourceDefinition, obj: KObject, finalizer: string): Promise<KObject> {
-    return this.o.store
-      .modify(def, obj.metadata.namespace, obj.metadata.name, (c) => {
-        const left = (c.metadata.finalizers ?? []).filter((f) => f !== finalizer);
-        const { finalizers: _, ...rest } = c.metadata;
-        return { ...c, metadata: left.length ? { ...rest, finalizers: left } : rest } as KObject;
-      })
-      .catch(() => obj);
+    const next = await objects.update(this.o, def, obj.metadata.namespace, obj.metadata.name, (c) => {
+      if (c.metadata.uid !== obj.metadata.uid) return undefined;
+      const left = (c.metadata.finalizers ?? []).filter((f) => f !== finalizer);
+      const { finalizers: _, ...rest } = c.metadata;
+      return { ...c, metadata: left.length ? { ...rest, finalizers: left } : rest } as KObject;
+    }).catch(gone);
+    return next ?? obj;
   }
 }

@@ -1,11 +1,13 @@
-import type { Clock, Logger, Operation } from '../../shared/ctx';
+import type { Logger } from '../../shared/ctx';
 import type { KObject } from '../../shared/k8s/meta';
 import { rfc3339 } from '../../shared/k8s/time';
 import { namespaces } from '../../shared/resources/namespaces';
 import { pods } from '../../shared/resources/pods';
 import { deployments, replicaSets, selectorMatches, type Deployment, type ReplicaSet } from '../../shared/resources/workloads';
 import type { ResourceDefinition } from '../../shared/api/resource';
-import type { ObjectStore } from '../../shared/store/object-store';
+import { ApiError } from '../../shared/api/status';
+import type { RegistryEnv } from '../../shared/registry/store';
+import * as objects from '../../shared/registry/store';
 import type { EventRecorder } from '../events';
 import { WorkQueue } from './work';
 import {
@@ -35,13 +37,9 @@ import { labelsMatch, randomSuffix } from '../../shared/k8s/names';
 
 type Json = any;
 
-export interface WorkloadOptions {
-  store: ObjectStore;
-  clock: Clock;
+/** The controllers write through the registry, as API clients do: defaults, validation, admission, the queue. */
+export interface WorkloadOptions extends RegistryEnv {
   log: Logger;
-  nodeName: string;
-  /** Puts Docker work for a pod on the creation queue (and its journal), as the API does. */
-  submit: (op: Operation, priority: 'medium') => Promise<void>;
   /** Where the controllers' Events go (ScalingReplicaSet, SuccessfulCreate...), for `kubectl describe`. */
   events?: Pick<EventRecorder, 'record'>;
 }
@@ -145,8 +143,7 @@ export class WorkloadController {
 
   /** Adds (adopt) or removes (release) the owner's controller reference, if the object still allows it. */
   private async setController(def: ResourceDefinition, obj: KObject, owner: KObject, adopt: boolean): Promise<KObject | undefined> {
-    return this.o.store
-      .modify(def, obj.metadata.namespace, obj.metadata.name, (current) => {
+    return objects.update(this.o, def, obj.metadata.namespace, obj.metadata.name, (current) => {
         if (current.metadata.uid !== obj.metadata.uid) return undefined;
         const refs = (current.metadata.ownerReferences ?? []) as Json[];
         const holder = controllerOf(current);
@@ -154,8 +151,7 @@ export class WorkloadController {
         const next = adopt ? [...refs.filter((r) => r.uid !== owner.metadata.uid), ownerRef(owner.kind, owner.apiVersion, owner)] : refs.filter((r) => r.uid !== owner.metadata.uid);
         const { ownerReferences: _, ...meta } = current.metadata;
         return { ...current, metadata: next.length ? { ...meta, ownerReferences: next } : meta } as KObject;
-      })
-      .catch(() => undefined);
+      }).catch(() => undefined);
   }
 
   private after(key: string, ms: number) {
@@ -226,9 +222,13 @@ export class WorkloadController {
         spec: structuredClone(template.spec),
       };
       if (this.o.store.get(pods, pod.metadata.namespace, pod.metadata.name)) continue;
-      pods.prepareForCreate!(pod, { now: this.now(), nodeName: this.o.nodeName });
-      const stored = await this.o.store.create(pods, pod);
-      await this.o.submit({ resource: pods.resource, namespace: stored.metadata.namespace, name: stored.metadata.name, action: 'apply' }, 'medium');
+      let stored: KObject;
+      try {
+        stored = await objects.create(this.o, pods, pod);
+      } catch (err) {
+        if (err instanceof ApiError && err.reason === 'AlreadyExists') continue;
+        throw err;
+      }
       this.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${stored.metadata.name}`, 'replicaset-controller');
       return;
     }
@@ -236,10 +236,7 @@ export class WorkloadController {
   }
 
   private async deletePod(rs: ReplicaSet, pod: KObject) {
-    const marked = await this.o.store.modify(pods, pod.metadata.namespace, pod.metadata.name, (current) =>
-      current.metadata.deletionTimestamp ? undefined : pods.prepareForDelete!(structuredClone(current), this.now(), {}),
-    );
-    await this.o.submit({ resource: pods.resource, namespace: marked.metadata.namespace, name: marked.metadata.name, action: 'delete' }, 'medium');
+    await objects.remove(this.o, pods, pod.metadata.namespace, pod.metadata.name, { preconditions: { uid: pod.metadata.uid } });
     this.event(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, 'replicaset-controller');
   }
 
@@ -267,7 +264,7 @@ export class WorkloadController {
       observedGeneration: rs.metadata.generation,
     };
     if (JSON.stringify(status) === JSON.stringify(rs.status ?? {})) return;
-    await this.o.store.modify(replicaSets, rs.metadata.namespace, rs.metadata.name, (current) => ({ ...current, status }) as KObject).catch(() => undefined);
+    await objects.update(this.o, replicaSets, rs.metadata.namespace, rs.metadata.name, (current) => ({ ...current, status }) as KObject, { subresource: 'status' }).catch(() => undefined);
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -283,7 +280,7 @@ export class WorkloadController {
     const max = String((d.spec.replicas ?? 1) + surge);
     const annotations = rs.metadata.annotations ?? {};
     if (rs.spec.replicas === replicas && annotations[DESIRED_REPLICAS] === desired && annotations[MAX_REPLICAS] === max) return rs;
-    const scaled = (await this.o.store.modify(replicaSets, rs.metadata.namespace, rs.metadata.name, (current) => ({
+    const scaled = (await objects.update(this.o, replicaSets, rs.metadata.namespace, rs.metadata.name, (current) => ({
       ...current,
       metadata: { ...current.metadata, annotations: { ...(current.metadata.annotations ?? {}), [DESIRED_REPLICAS]: desired, [MAX_REPLICAS]: max } },
       spec: { ...(current as ReplicaSet).spec, replicas },
@@ -306,7 +303,7 @@ export class WorkloadController {
       // The Deployment's annotations follow onto its current ReplicaSet (kubernetes.io/change-cause for `rollout history`).
       const copied = Object.entries(annotations).every(([k, v]) => existing.metadata.annotations?.[k] === v);
       if (copied && String(revision) === existing.metadata.annotations?.[REVISION] && (existing.spec.minReadySeconds ?? 0) === (d.spec.minReadySeconds ?? 0)) return { rs: existing };
-      const rs = (await this.o.store.modify(replicaSets, existing.metadata.namespace, existing.metadata.name, (current) => ({
+      const rs = (await objects.update(this.o, replicaSets, existing.metadata.namespace, existing.metadata.name, (current) => ({
         ...current,
         metadata: { ...current.metadata, annotations: { ...(current.metadata.annotations ?? {}), ...annotations, [REVISION]: String(revision) } },
         spec: { ...(current as ReplicaSet).spec, minReadySeconds: d.spec.minReadySeconds ?? 0 },
@@ -341,11 +338,10 @@ export class WorkloadController {
         // Born at the size the strategy allows now, as the controller creates it (one write, not two).
         spec: { replicas: this.initialReplicas(d, owned), minReadySeconds: d.spec.minReadySeconds ?? 0, selector, template },
       };
-      replicaSets.prepareForCreate!(rs, { now: this.now(), nodeName: this.o.nodeName });
-      const created = (await this.o.store.create(replicaSets, rs)) as ReplicaSet;
+      const created = (await objects.create(this.o, replicaSets, rs)) as ReplicaSet;
       if (rs.spec.replicas) this.event(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${name} from 0 to ${rs.spec.replicas}`, 'deployment-controller');
       if (collisions !== (d.status?.collisionCount ?? 0)) {
-        await this.o.store.modify(deployments, d.metadata.namespace, d.metadata.name, (c) => ({ ...c, status: { ...((c as Deployment).status ?? {}), collisionCount: collisions } }) as KObject);
+        await objects.update(this.o, deployments, d.metadata.namespace, d.metadata.name, (c) => ({ ...c, status: { ...((c as Deployment).status ?? {}), collisionCount: collisions } }) as KObject, { subresource: 'status' });
       }
       return { rs: created, created: true };
     }
@@ -415,7 +411,7 @@ export class WorkloadController {
     const newest = Math.max(0, ...owned.map(revisionOf));
     const idle = owned.filter((rs) => revisionOf(rs) !== newest && !rs.spec.replicas && !rs.status?.replicas && !rs.metadata.deletionTimestamp).sort((a, b) => revisionOf(a) - revisionOf(b));
     for (const rs of idle.slice(0, Math.max(0, idle.length - limit))) {
-      await this.o.store.delete(replicaSets, rs.metadata.namespace, rs.metadata.name).catch(() => undefined);
+      await objects.remove(this.o, replicaSets, rs.metadata.namespace, rs.metadata.name, { preconditions: { uid: rs.metadata.uid } }).catch(() => undefined);
     }
   }
 
@@ -459,12 +455,17 @@ export class WorkloadController {
     const sameStatus = JSON.stringify(status) === JSON.stringify(previous);
     const sameRevision = !revision || d.metadata.annotations?.[REVISION] === revision;
     if (sameStatus && sameRevision) return;
-    await this.o.store
-      .modify(deployments, d.metadata.namespace, d.metadata.name, (current) => ({
+    // The revision annotation is the object's, the rest its status: two writes, as the controller makes them.
+    if (!sameRevision) {
+      await objects.update(this.o, deployments, d.metadata.namespace, d.metadata.name, (current) => ({
         ...current,
-        metadata: revision ? { ...current.metadata, annotations: { ...(current.metadata.annotations ?? {}), [REVISION]: revision } } : current.metadata,
-        status: { ...status, observedGeneration: current.metadata.generation === d.metadata.generation ? status.observedGeneration : (current as Deployment).status?.observedGeneration },
-      }) as KObject)
-      .catch(() => undefined);
+        metadata: { ...current.metadata, annotations: { ...(current.metadata.annotations ?? {}), [REVISION]: revision! } },
+      }) as KObject).catch(() => undefined);
+    }
+    if (sameStatus) return;
+    await objects.update(this.o, deployments, d.metadata.namespace, d.metadata.name, (current) => ({
+      ...current,
+      status: { ...status, observedGeneration: current.metadata.generation === d.metadata.generation ? status.observedGeneration : (current as Deployment).status?.observedGeneration },
+    }) as KObject, { subresource: 'status' }).catch(() => undefined);
   }
 }

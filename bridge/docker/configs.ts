@@ -58,10 +58,17 @@ export function podUses(pod: KObject, kind: ConfigKind, name: string): boolean {
  * the new values; a delete takes the object out of the store, then lets those pods notice.
  */
 export class ConfigRuntime implements Mapping {
+  readonly needsDocker = false;
+
   constructor(
     private readonly store: ObjectStore,
     private readonly requeue: (pod: KObject) => void,
-  ) {}
+  ) {
+    // Once the object is gone (not when its delete starts), its users see it missing.
+    store.subscribe((change) => {
+      if (change.type === 'DELETED' && (change.resource === configMaps.resource || change.resource === secrets.resource)) this.reapplyUsers(change.object);
+    });
+  }
 
   private reapplyUsers(obj: KObject) {
     const kind = obj.kind as ConfigKind;
@@ -74,10 +81,6 @@ export class ConfigRuntime implements Mapping {
     this.reapplyUsers(obj);
   }
 
-  async delete(obj: KObject): Promise<void> {
-    const def = defOf(obj.kind as ConfigKind);
-    const current = this.store.get(def, obj.metadata.namespace, obj.metadata.name);
-    if (current?.metadata.uid === obj.metadata.uid) await this.store.delete(def, obj.metadata.namespace, obj.metadata.name);
-    this.reapplyUsers(obj);
-  }
+  /** The key files go with the record (the store's persistence); nothing else to remove. */
+  async delete(): Promise<void> {}
 }

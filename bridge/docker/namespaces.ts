@@ -1,8 +1,12 @@
 import type { KObject } from '../../shared/k8s/meta';
-import { namespaces } from '../../shared/resources/namespaces';
 import { registry } from '../../shared/resources/index';
+import { removeCollection } from '../../shared/registry/store';
+import type { ObjectStore } from '../../shared/store/object-store';
 import { isNotFound, NAMESPACE_LABEL } from './client';
 import type { BridgeEnv, Mapping } from './mapping';
+
+/** Nothing of any kind is left in the namespace. */
+export const namespaceEmpty = (store: ObjectStore, namespace: string) => registry.every((d) => !d.namespaced || !store.list(d, namespace).length);
 
 /** Namespace `ns` is the bridge network `k2d-ns`, as in k2d: a pod's containers join it. */
 export const networkName = (namespace: string) => `k2d-${namespace}`;
@@ -25,12 +29,16 @@ export const namespaceMapping: Mapping = {
     }
   },
 
-  /** Removes the namespace's objects and containers, then the network, then the namespace itself. */
+  /**
+   * Deletes every object in the namespace through the normal delete path, kind by kind, so each kind's
+   * runtime side (containers, volumes, proxies, files) goes with it; pods get no grace period, as k2d
+   * removes a namespace's containers at once. Until the last object is gone the namespace waits (the
+   * runtime asks again then); its leftover containers and its network go last.
+   */
   async delete(ns: KObject, env: BridgeEnv) {
     const namespace = ns.metadata.name;
-    for (const def of registry.filter((d) => d.namespaced)) {
-      for (const obj of env.store.list(def, namespace)) await env.store.delete(def, namespace, obj.metadata.name).catch(() => undefined);
-    }
+    for (const def of registry.filter((d) => d.namespaced)) await removeCollection(env, def, namespace, () => true, { gracePeriodSeconds: 0 });
+    if (!namespaceEmpty(env.store, namespace)) return false;
     const containers = await env.docker.listContainers({ all: true, filters: { label: [`${NAMESPACE_LABEL}=${namespace}`] } });
     for (const c of containers) {
       await env.docker
@@ -49,6 +57,6 @@ export const namespaceMapping: Mapping = {
       .catch((err) => {
         if (!isNotFound(err)) throw err;
       });
-    if (env.store.get(namespaces, undefined, namespace)) await env.store.delete(namespaces, undefined, namespace);
+    return true;
   },
 };

@@ -3,7 +3,8 @@ import { isIP } from 'node:net';
 import type { KObject } from '../../shared/k8s/meta';
 import { rfc3339 } from '../../shared/k8s/time';
 import { nodes } from '../../shared/resources/nodes';
-import type { BridgeEnv } from './mapping';
+import * as objects from '../../shared/registry/store';
+import type { RegistryEnv } from '../../shared/registry/store';
 
 const ARCH: Record<string, string> = { x86_64: 'amd64', aarch64: 'arm64', armv7l: 'arm' };
 
@@ -77,14 +78,17 @@ export function nodeFromDockerInfo(
   };
 }
 
-/** Writes the node into the store: created on first start, its status refreshed after that. */
-export async function upsertNode(env: BridgeEnv, node: KObject): Promise<void> {
-  const existing = env.store.get(nodes, undefined, node.metadata.name);
-  if (!existing) {
-    await env.store.create(nodes, node);
-    return;
-  }
-  const next = { ...existing, metadata: { ...existing.metadata, labels: { ...existing.metadata.labels, ...node.metadata.labels } }, status: node.status };
+/**
+ * Registers the node as a kubelet does, through the registry: created on first start (its status
+ * written right after, as the status subresource), its labels and status kept current after that.
+ */
+export async function upsertNode(env: RegistryEnv, node: KObject): Promise<void> {
   const same = (a: unknown, b: unknown) => JSON.stringify(a, (k, v) => (k.endsWith('Time') ? undefined : v)) === JSON.stringify(b, (k, v) => (k.endsWith('Time') ? undefined : v));
-  if (!same(existing, next)) await env.store.update(nodes, next);
+  let existing = env.store.get(nodes, undefined, node.metadata.name);
+  if (!existing) existing = await objects.create(env, nodes, node);
+  const labels = { ...existing.metadata.labels, ...node.metadata.labels };
+  if (!same(existing.metadata.labels ?? {}, labels)) {
+    existing = await objects.update(env, nodes, undefined, node.metadata.name, (current) => ({ ...current, metadata: { ...current.metadata, labels: { ...current.metadata.labels, ...node.metadata.labels } } }));
+  }
+  if (!same(existing.status, node.status)) await objects.update(env, nodes, undefined, node.metadata.name, (current) => ({ ...current, status: node.status }), { subresource: 'status' });
 }

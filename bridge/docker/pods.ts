@@ -321,7 +321,7 @@ export class PodRuntime implements Mapping {
     }
   }
 
-  /** Graceful: SIGTERM, the grace period, then SIGKILL; then the containers, emptyDirs and the object go. */
+  /** Graceful: SIGTERM, the grace period, then SIGKILL; then the containers and emptyDirs go. */
   private forget(uid: string) {
     const state = this.states.get(uid);
     for (const t of state?.timers ?? []) clearTimeout(t);
@@ -343,9 +343,6 @@ export class PodRuntime implements Mapping {
     const volumes = await this.env.docker.listVolumes({ filters: { label: [`${POD_UID}=${uid}`] } });
     await Promise.all((volumes.Volumes ?? []).map((v) => this.env.docker.getVolume(v.Name).remove().catch(() => undefined)));
     this.forget(uid);
-    if (this.env.store.get(pods, pod.metadata.namespace, pod.metadata.name)?.metadata.uid === uid) {
-      await this.env.store.delete(pods, pod.metadata.namespace, pod.metadata.name).catch(() => undefined);
-    }
   }
 
   scheduleRefresh(uid: string): void {

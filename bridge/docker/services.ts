@@ -275,10 +275,9 @@ export class ServiceRuntime implements Mapping {
       });
   }
 
-  /** Everything the Service made goes, then the object itself. */
+  /** Everything the Service made goes. */
   async delete(svc: KObject): Promise<void> {
     await this.removeProxy(svc);
-    if (this.env.store.get(services, svc.metadata.namespace, svc.metadata.name)) await this.env.store.delete(services, svc.metadata.namespace, svc.metadata.name).catch(() => undefined);
     if (isHeadless(svc as Service)) await this.syncHeadless(svc.metadata.namespace!);
   }
 }

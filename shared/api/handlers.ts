@@ -1,10 +1,8 @@
 import type { Ctx } from '../ctx';
 import type { KObject } from '../k8s/meta';
-import { rfc3339 } from '../k8s/time';
 import { apply, updateManagedFields } from '../k8s/apply';
 import { jsonPatch, mergePatch } from '../k8s/patch';
 import { strategicMergePatch } from '../k8s/strategic-merge';
-import { namespaces } from '../resources/namespaces';
 import { registry } from '../resources/index';
 import { selectorString } from '../resources/workloads';
 import { dryRun, decodeBody, decodeDocument, dropNulls, mediaType, parseText, readBody, rendering } from './request';
@@ -14,7 +12,6 @@ import { parseFieldSelector, parseLabelSelector } from './selectors';
 import {
   ApiError,
   badRequest,
-  conflict,
   errorResponse,
   forbidden,
   invalid,
@@ -25,9 +22,8 @@ import {
   type StatusCause,
 } from './status';
 import { toTable } from './table';
-import { validateObject } from './validation';
 import { watchResponse } from './watch';
-import { randomSuffix } from '../k8s/names';
+import { create, registryEnv, remove, removeCollection, update } from '../registry/store';
 
 export type Handler = (request: Request, ctx: Ctx) => Promise<Response>;
 
@@ -177,21 +173,8 @@ function checkTypeMeta(def: ResourceDefinition, body: Record<string, unknown>) {
   }
 }
 
-/** A namespaced object can only be created in a namespace that exists and is not being deleted. */
-function checkNamespace(ctx: Ctx, def: ResourceDefinition, namespace: string, name: string) {
-  const ns = ctx.store.get(namespaces, undefined, namespace);
-  if (!ns) throw notFound(namespaces, namespace);
-  if (ns.metadata.deletionTimestamp) {
-    throw forbidden(`${def.plural} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`, {
-      name,
-      kind: def.plural,
-      causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }],
-    });
-  }
-}
-
-/** The object a write would store: body checked against the URL, kind and schema. */
-function admit(def: ResourceDefinition, request: Request, body: Record<string, unknown>, url: { namespace?: string; name?: string }, old?: KObject): KObject {
+/** The object a body asks for: its kind and version checked, namespace and name as the URL says. */
+function admitBody(def: ResourceDefinition, body: Record<string, unknown>, url: { namespace?: string; name?: string }): KObject {
   checkTypeMeta(def, body);
   const metadata = { ...((body.metadata as Record<string, unknown>) ?? {}) } as KObject['metadata'];
   if (def.namespaced) {
@@ -204,29 +187,7 @@ function admit(def: ResourceDefinition, request: Request, body: Record<string, u
     throw badRequest(`the name of the object (${metadata.name}) does not match the name on the URL (${url.name})`);
   }
   if (url.name) metadata.name = url.name;
-  if (!metadata.name && metadata.generateName && !old) metadata.name = `${metadata.generateName}${randomSuffix()}`;
-  const obj = { ...body, metadata } as KObject;
-  if (!metadata.name) {
-    throw invalid(def, '', [{ reason: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' }]);
-  }
-  def.defaults?.(obj);
-  const causes = validateObject(def, obj, old);
-  if (causes.length) throw invalid(def, metadata.name, causes);
-  return obj;
-}
-
-/** The kind's unique values (ClusterIPs, node ports), taken among all its other objects. */
-function allocate(def: ResourceDefinition, ctx: Ctx, obj: KObject, old?: KObject): KObject {
-  if (!def.allocate) return obj;
-  const copy = structuredClone(obj);
-  const others = ctx.store.list(def).filter((o) => o.metadata.uid !== old?.metadata.uid && !(o.metadata.namespace === copy.metadata.namespace && o.metadata.name === copy.metadata.name));
-  def.allocate(copy, others, old);
-  return copy;
-}
-
-async function enqueue(ctx: Ctx, def: ResourceDefinition, obj: KObject, action: 'apply' | 'delete') {
-  if (!def.priority) return;
-  await ctx.queue.submit({ resource: def.resource, namespace: obj.metadata.namespace, name: obj.metadata.name, action }, def.priority);
+  return { ...body, metadata } as KObject;
 }
 
 export function listHandler(def: ResourceDefinition): RouteHandler {
@@ -314,37 +275,16 @@ export function createHandler(def: ResourceDefinition): RouteHandler {
   );
 }
 
-/** Shared by POST and by a server-side apply that creates: admit, default, store, enqueue, answer 201. */
+/** Shared by POST and by a server-side apply that creates: the registry creates, the answer is a 201. */
 async function createObject(def: ResourceDefinition, request: Request, ctx: Ctx, body: Record<string, unknown>, url: { namespace?: string; name?: string }, warnings: string[], manage: (obj: KObject) => KObject) {
-  const obj = admit(def, request, body, url);
-  if (def.namespaced) checkNamespace(ctx, def, obj.metadata.namespace!, obj.metadata.name);
-  let fresh = structuredClone(obj);
-  delete fresh.status;
-  for (const field of ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds'] as const) {
-    delete fresh.metadata[field];
-  }
-  def.prepareForCreate?.(fresh, { now: ctx.clock.now(), nodeName: ctx.server.nodeName });
-  fresh = manage(fresh);
-  if (dryRun(request)) {
-    if (ctx.store.get(def, fresh.metadata.namespace, fresh.metadata.name)) throw conflict(def, fresh.metadata.name, 'already exists');
-    return withWarnings(respond(def, request, ctx, allocate(def, ctx, fresh), 201), warnings);
-  }
-  const stored = await ctx.store.create(def, fresh, (obj) => allocate(def, ctx, obj));
-  try {
-    await enqueue(ctx, def, stored, 'apply');
-  } catch (err) {
-    // Nothing half-created: an object whose synchronous Docker work failed is taken back.
-    await ctx.store.delete(def, stored.metadata.namespace, stored.metadata.name).catch(() => undefined);
-    throw err;
-  }
+  const obj = admitBody(def, body, url);
+  const stored = await create(registryEnv(ctx), def, obj, { dryRun: dryRun(request), manage: (_, next) => manage(next) });
   return withWarnings(respond(def, request, ctx, stored, 201), warnings);
 }
 
 /**
- * Shared tail of PUT and PATCH: the new object replaces the current one; status belongs to the system.
- * `next` sees the object as stored at the moment of the write (inside the store's write section), so a
- * patch is applied to the latest version and never loses a concurrent change, as the apiserver's
- * GuaranteedUpdate does.
+ * Shared tail of PUT and PATCH: `next` sees the object as stored at the moment of the write, so a patch
+ * applies to the latest version and never loses a concurrent change (the registry's GuaranteedUpdate).
  */
 async function replace(
   def: ResourceDefinition,
@@ -355,45 +295,8 @@ async function replace(
   warnings: string[],
   manage: (current: KObject, merged: KObject) => KObject,
 ) {
-  const merge = (current: KObject): KObject => {
-    const obj = admit(def, request, next(current), { namespace: current.metadata.namespace, name: current.metadata.name }, current);
-    if (obj.metadata.uid && obj.metadata.uid !== current.metadata.uid) {
-      throw conflict(def, current.metadata.name, `Precondition failed: UID in precondition: ${obj.metadata.uid}, UID in object meta: ${current.metadata.uid}`);
-    }
-    const merged: KObject = {
-      ...obj,
-      metadata: {
-        ...obj.metadata,
-        uid: current.metadata.uid,
-        creationTimestamp: current.metadata.creationTimestamp,
-        generation: current.metadata.generation,
-        deletionTimestamp: current.metadata.deletionTimestamp,
-        deletionGracePeriodSeconds: current.metadata.deletionGracePeriodSeconds,
-      },
-    };
-    if (current.status !== undefined) merged.status = current.status;
-    else delete merged.status;
-    return manage(current, allocate(def, ctx, merged, current));
-  };
-  if (dryRun(request)) {
-    const current = getExisting(ctx, def, url.namespace, url.name);
-    const merged = merge(current);
-    if (merged.metadata.resourceVersion && merged.metadata.resourceVersion !== current.metadata.resourceVersion) {
-      throw conflict(def, url.name, 'the object has been modified; please apply your changes to the latest version and try again');
-    }
-    return withWarnings(respond(def, request, ctx, { ...merged, metadata: { ...merged.metadata, resourceVersion: current.metadata.resourceVersion } }), warnings);
-  }
-  let before: number | undefined;
-  const stored = await ctx.store.modify(def, url.namespace, url.name, (current) => {
-    before = current.metadata.generation;
-    return merge(current);
-  });
-  // The last finalizer of an object being deleted was just removed: it goes now.
-  if (!def.priority && stored.metadata.deletionTimestamp && !stored.metadata.finalizers?.length) {
-    await ctx.store.delete(def, stored.metadata.namespace, stored.metadata.name).catch(() => undefined);
-    return withWarnings(respond(def, request, ctx, stored), warnings);
-  }
-  if (stored.metadata.generation !== before) await enqueue(ctx, def, stored, 'apply');
+  const tryUpdate = (current: KObject) => admitBody(def, next(current), { namespace: current.metadata.namespace, name: current.metadata.name });
+  const stored = await update(registryEnv(ctx), def, url.namespace, url.name, tryUpdate, { dryRun: dryRun(request), manage: (current, merged) => manage(current!, merged) });
   return withWarnings(respond(def, request, ctx, stored), warnings);
 }
 
@@ -409,7 +312,7 @@ export function updateHandler(def: ResourceDefinition): RouteHandler {
       checkFields(def, opts, body, duplicates, warnings);
       getWritable(ctx, def, namespace, name);
       const meta = (body.metadata ?? {}) as Record<string, unknown>;
-      if (!meta.resourceVersion) {
+      if (!meta.resourceVersion && def.allowUnconditionalUpdate === false) {
         throw invalid(def, name, [{ reason: 'FieldValueInvalid', field: 'metadata.resourceVersion', message: 'Invalid value: 0x0: must be specified for an update' }]);
       }
       return replace(def, request, ctx, { namespace, name }, () => body, warnings, (current, merged) => track(def, ctx, opts.manager, current, merged));
@@ -490,48 +393,6 @@ export function patchHandler(def: ResourceDefinition): RouteHandler {
   );
 }
 
-async function deleteOne(def: ResourceDefinition, request: Request, ctx: Ctx, old: KObject, options: DeleteOptions): Promise<KObject | undefined> {
-  const pre = options.preconditions ?? {};
-  if (pre.uid && pre.uid !== old.metadata.uid) {
-    throw conflict(def, old.metadata.name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`);
-  }
-  if (pre.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
-    throw conflict(def, old.metadata.name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`);
-  }
-  getWritable(ctx, def, old.metadata.namespace, old.metadata.name);
-  def.validateDelete?.(old);
-  const policy = options.propagationPolicy ?? (options.orphanDependents === true ? 'Orphan' : undefined);
-  if (policy !== undefined && !['Orphan', 'Background', 'Foreground'].includes(policy)) {
-    throw invalid({ kind: 'DeleteOptions', group: 'meta.k8s.io', plural: '' }, '', [
-      { reason: 'FieldValueNotSupported', field: 'propagationPolicy', message: `Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan", "nil"` },
-    ]);
-  }
-  if (dryRun(request)) return old;
-  if (!def.priority) {
-    // Foreground and Orphan deletes are finalizers the garbage collector works off; any finalizer keeps
-    // the object, marked for deletion, until it is removed.
-    const add = policy === 'Foreground' ? 'foregroundDeletion' : policy === 'Orphan' ? 'orphan' : undefined;
-    const finalizers = [...new Set([...(old.metadata.finalizers ?? []), ...(add ? [add] : [])])];
-    if (!finalizers.length) {
-      await ctx.store.delete(def, old.metadata.namespace, old.metadata.name);
-      return undefined;
-    }
-    return ctx.store.modify(def, old.metadata.namespace, old.metadata.name, (current) => ({
-      ...current,
-      metadata: { ...current.metadata, finalizers, deletionTimestamp: current.metadata.deletionTimestamp ?? rfc3339(ctx.clock.now()), deletionGracePeriodSeconds: 0 },
-    }));
-  }
-  // Objects with Docker state are deleted gracefully: marked, then removed by the runtime once Docker is clean.
-  // A second delete with a shorter grace period shortens it, as `kubectl delete --grace-period=0 --force` needs.
-  const shorter = typeof options.gracePeriodSeconds === 'number' && options.gracePeriodSeconds < (old.metadata.deletionGracePeriodSeconds ?? Infinity);
-  if (old.metadata.deletionTimestamp && !shorter) return old;
-  const stored = await ctx.store.modify(def, old.metadata.namespace, old.metadata.name, (current) =>
-    def.prepareForDelete ? def.prepareForDelete(structuredClone(current), ctx.clock.now(), options) : current,
-  );
-  await enqueue(ctx, def, stored, 'delete');
-  return stored;
-}
-
 async function deleteOptions(request: Request): Promise<DeleteOptions> {
   if (!request.body) return {};
   const text = await request.clone().text();
@@ -547,10 +408,9 @@ export function deleteHandler(def: ResourceDefinition): RouteHandler {
     [resourcePaths(def).item],
     async (request, ctx) => {
       const { namespace, name } = requireItem(def, request);
-      const old = getExisting(ctx, def, namespace, name);
-      const remaining = await deleteOne(def, request, ctx, old, await deleteOptions(request));
-      if (remaining) return respond(def, request, ctx, remaining);
-      return jsonResponse(success({ name, group: def.group, kind: def.plural, uid: old.metadata.uid }));
+      const result = await remove(registryEnv(ctx), def, namespace, name, await deleteOptions(request), { dryRun: dryRun(request) });
+      if (!result.deleted) return respond(def, request, ctx, result.object);
+      return jsonResponse(success({ name, group: def.group, kind: def.plural, uid: result.object.metadata.uid }));
     },
     { verb: 'delete', resource: def.resource },
   );
@@ -567,10 +427,7 @@ export function deleteCollectionHandler(def: ResourceDefinition): RouteHandler {
       const labels = parseLabelSelector(url.searchParams.get('labelSelector') ?? undefined);
       const fields = parseFieldSelector(url.searchParams.get('fieldSelector') ?? undefined, def.fieldSelectors as never, def.kind);
       const options = await deleteOptions(request);
-      const items: KObject[] = [];
-      for (const obj of ctx.store.list(def, namespace).filter((o) => labels(o) && fields(o))) {
-        items.push((await deleteOne(def, request, ctx, obj, options)) ?? obj);
-      }
+      const items = await removeCollection(registryEnv(ctx), def, namespace, (o) => labels(o) && fields(o), options, { dryRun: dryRun(request) });
       return jsonResponse({ kind: `${def.kind}List`, apiVersion: def.apiVersion, metadata: { resourceVersion: String(ctx.store.resourceVersion) }, items });
     },
     { verb: 'deletecollection', resource: def.resource },
@@ -596,20 +453,17 @@ export function statusGetHandler(def: ResourceDefinition): RouteHandler {
 /** Writes through `/status` change the status only; the rest of the object stays as stored. */
 async function writeStatus(def: ResourceDefinition, request: Request, ctx: Ctx, manager: string, next: (current: KObject) => unknown, applied = false) {
   const { namespace, name } = requireItem(def, request);
-  getExisting(ctx, def, namespace, name);
-  const write = (current: KObject) => {
+  // An apply computed the object's managedFields already; other writes are tracked here.
+  let appliedFields: unknown;
+  const tryUpdate = (current: KObject) => {
     const obj = next(current) as KObject;
     if (!obj || typeof obj !== 'object') throw badRequest('the request did not produce an object');
-    const rv = obj.metadata?.resourceVersion;
-    let result = { ...current, status: obj.status, metadata: { ...current.metadata, resourceVersion: rv } } as KObject;
-    const causes = validateObject(def, result);
-    if (causes.length) throw invalid(def, name, causes);
-    if (applied) result.metadata.managedFields = obj.metadata?.managedFields;
-    else result = track(def, ctx, manager, current, result, 'status');
-    return result;
+    appliedFields = obj.metadata?.managedFields;
+    return obj;
   };
-  if (dryRun(request)) return respond(def, request, ctx, write(getExisting(ctx, def, namespace, name)));
-  const stored = await ctx.store.modify(def, namespace, name, write);
+  const manage = (current: KObject | undefined, result: KObject) =>
+    applied ? ({ ...result, metadata: { ...result.metadata, managedFields: appliedFields } } as KObject) : track(def, ctx, manager, current, result, 'status');
+  const stored = await update(registryEnv(ctx), def, namespace, name, tryUpdate, { subresource: 'status', dryRun: dryRun(request), manage });
   return respond(def, request, ctx, stored);
 }
 
@@ -670,20 +524,17 @@ const SCALE_KIND = { kind: 'Scale', group: 'autoscaling', plural: 'scale' };
 /** Writes through `/scale` change spec.replicas only; a resourceVersion in the Scale is a precondition. */
 async function writeScale(def: ResourceDefinition, request: Request, ctx: Ctx, manager: string, next: (scale: Record<string, unknown>) => unknown) {
   const { namespace, name } = requireItem(def, request);
-  getWritable(ctx, def, namespace, name);
-  const write = (current: KObject) => {
+  const tryUpdate = (current: KObject) => {
     const scale = next(toScale(current)) as { metadata?: { resourceVersion?: string }; spec?: { replicas?: unknown } };
     const replicas = scale?.spec?.replicas;
     if (replicas === undefined || !Number.isInteger(replicas) || (replicas as number) < 0) {
       throw invalid(SCALE_KIND, name, [{ reason: 'FieldValueInvalid', field: 'spec.replicas', message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0` }]);
     }
     const spec = { ...((current as { spec?: object }).spec ?? {}), replicas };
-    const updated = { ...current, spec, metadata: { ...current.metadata, resourceVersion: scale.metadata?.resourceVersion } } as KObject;
-    return track(def, ctx, manager, current, updated, 'scale');
+    return { ...current, spec, metadata: { ...current.metadata, resourceVersion: scale.metadata?.resourceVersion } } as KObject;
   };
-  if (dryRun(request)) return jsonResponse(toScale(write(getExisting(ctx, def, namespace, name))));
-  const stored = await ctx.store.modify(def, namespace, name, write);
-  return jsonResponse(toScale(stored));
+  const manage = (current: KObject | undefined, updated: KObject) => track(def, ctx, manager, current, updated, 'scale');
+  return jsonResponse(toScale(await update(registryEnv(ctx), def, namespace, name, tryUpdate, { dryRun: dryRun(request), manage })));
 }
 
 export function scaleGetHandler(def: ResourceDefinition): RouteHandler {

@@ -67,24 +67,33 @@ export interface ResourceSpec<T extends KObject> {
   defaults?: (obj: T) => void;
   /** Fills server-side fields on create (status, finalizers...). */
   prepareForCreate?: (obj: T, hook: HookContext) => void;
+  /** Adjusts an update before it is validated (`old` is the stored object). */
+  prepareForUpdate?: (obj: T, old: T) => void;
+  /** The kind's rules on create (and on update, with `old`, unless validateUpdate is given). */
   validate?: (obj: T, old?: T) => StatusCause[];
+  /** Rules only an update has (immutable fields); the create rules run too. */
+  validateUpdate?: (obj: T, old: T) => StatusCause[];
+  /** May a PUT without a resourceVersion replace the object? The apiserver allows it for built-in kinds. */
+  allowUnconditionalUpdate?: boolean;
+  /**
+   * Objects of this kind are realized by the runtime (containers, networks, files): their writes are
+   * queued (at `priority`), their deletes are graceful — marked, then removed by the runtime once its
+   * side is clean — and they are reconciled when Docker (re)connects.
+   */
+  realizedByRuntime?: boolean;
   /** A reason when the object may not be changed or deleted through the API at all. */
   readOnly?: (obj: T) => string | undefined;
   /** Throws an ApiError when the object may not be deleted (the built-in namespaces). */
   validateDelete?: (obj: T) => void;
-  /** The marked form of an object whose graceful delete was accepted (deletionTimestamp, phase...). */
-  prepareForDelete?: (obj: T, now: Date, options: DeleteOptions) => T;
+  /** The grace period of a graceful delete, in seconds (0 when absent). Runtime kinds only. */
+  checkGracefulDelete?: (obj: T, options: DeleteOptions) => number;
+  /** Marks the object being deleted beyond deletionTimestamp (a namespace's Terminating phase). */
+  prepareForDelete?: (obj: T) => void;
 }
 
-export interface ResourceDefinition<T extends KObject = KObject> extends Required<Omit<ResourceSpec<T>, 'validate' | 'prepareForCreate' | 'priority' | 'validateDelete' | 'prepareForDelete' | 'readOnly' | 'allocate' | 'defaults'>> {
-  allocate?: ResourceSpec<T>['allocate'];
-  defaults?: ResourceSpec<T>['defaults'];
-  readOnly?: ResourceSpec<T>['readOnly'];
-  validate?: ResourceSpec<T>['validate'];
-  validateDelete?: ResourceSpec<T>['validateDelete'];
-  prepareForDelete?: ResourceSpec<T>['prepareForDelete'];
-  prepareForCreate?: ResourceSpec<T>['prepareForCreate'];
-  priority?: Priority;
+type Hooks = 'validate' | 'validateUpdate' | 'prepareForCreate' | 'prepareForUpdate' | 'priority' | 'validateDelete' | 'checkGracefulDelete' | 'prepareForDelete' | 'readOnly' | 'allocate' | 'defaults' | 'allowUnconditionalUpdate' | 'realizedByRuntime';
+
+export interface ResourceDefinition<T extends KObject = KObject> extends Required<Omit<ResourceSpec<T>, Hooks>>, Pick<ResourceSpec<T>, Hooks> {
   /** `v1` or `apps/v1`: what objects carry in apiVersion. */
   apiVersion: string;
   /** `/api/v1` or `/apis/apps/v1`. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineResource } from '../api/resource';
 import type { StatusCause } from '../api/status';
 import { typeMeta, type KObject } from '../k8s/meta';
-import { age, rfc3339 } from '../k8s/time';
+import { age } from '../k8s/time';
 import { bytesOf, canonicalBytes, immutableCauses, keyCauses, MAX_DATA_BYTES, tooLong } from './config-data';
 
 export const ConfigMapSchema = z
@@ -52,6 +52,7 @@ export const configMaps = defineResource<ConfigMap>({
   verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
   schema: ConfigMapSchema,
   // Before the pods that mount them, as k2d orders its queue.
+  realizedByRuntime: true,
   priority: 'high',
   columns: [
     { name: 'Data', type: 'integer', description: 'Number of keys in the ConfigMap.', cell: (cm) => Object.keys(cm.data ?? {}).length + Object.keys(cm.binaryData ?? {}).length },
@@ -61,5 +62,4 @@ export const configMaps = defineResource<ConfigMap>({
     if (cm.binaryData) cm.binaryData = canonicalBytes('ConfigMap', cm.binaryData);
   },
   validate: validateConfigMap,
-  prepareForDelete: (cm, now) => ({ ...cm, metadata: { ...cm.metadata, deletionTimestamp: rfc3339(now), deletionGracePeriodSeconds: 0 } }),
 });

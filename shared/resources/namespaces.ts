@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineResource } from '../api/resource';
 import { typeMeta, type KObject } from '../k8s/meta';
-import { age, rfc3339 } from '../k8s/time';
+import { age } from '../k8s/time';
 import { conflict, forbidden } from '../api/status';
 import { Time } from '../k8s/meta';
 
@@ -56,6 +56,7 @@ export const namespaces = defineResource<Namespace>({
   nameFormat: 'label',
   subresources: ['status'],
   // The network must exist before anything is created in the namespace, so the create waits for it.
+  realizedByRuntime: true,
   priority: 'sync',
   columns: [
     { name: 'Status', type: 'string', description: 'The status of the namespace', cell: (ns) => ns.status?.phase ?? '' },
@@ -70,7 +71,9 @@ export const namespaces = defineResource<Namespace>({
       throw conflict(namespaces, ns.metadata.name, 'The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.');
     }
   },
-  prepareForDelete: (ns, now) => terminating(ns, now),
+  prepareForDelete: (ns) => {
+    ns.status = { ...ns.status, phase: 'Terminating' };
+  },
   prepareForCreate: (ns) => {
     ns.spec = { ...ns.spec, finalizers: ['kubernetes'] };
     // The apiserver labels every namespace with its name so that selectors can pick namespaces by name.
@@ -78,12 +81,3 @@ export const namespaces = defineResource<Namespace>({
     ns.status = { phase: 'Active' };
   },
 });
-
-/** The Terminating form of a namespace whose delete was accepted. */
-export function terminating(ns: Namespace, now: Date): Namespace {
-  return {
-    ...ns,
-    metadata: { ...ns.metadata, deletionTimestamp: ns.metadata.deletionTimestamp ?? rfc3339(now), deletionGracePeriodSeconds: 0 },
-    status: { ...ns.status, phase: 'Terminating' },
-  };
-}

@@ -3,7 +3,7 @@ import { defineResource } from '../api/resource';
 import type { StatusCause } from '../api/status';
 import { PodSpec, PodStatus } from '../k8s/core-v1';
 import { typeMeta, type KObject } from '../k8s/meta';
-import { age, humanDuration, rfc3339 } from '../k8s/time';
+import { age, humanDuration } from '../k8s/time';
 import { validateName } from '../api/validation';
 import { configVolumeCauses } from './config-data';
 
@@ -207,6 +207,7 @@ export const pods = defineResource<Pod>({
   categories: ['all'],
   verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
   schema: PodSchema,
+  realizedByRuntime: true,
   priority: 'medium',
   subresources: ['status', 'log'],
   columns: [
@@ -239,12 +240,8 @@ export const pods = defineResource<Pod>({
     pod.spec.nodeName ??= hook.nodeName;
     pod.status = { phase: 'Pending', qosClass: 'BestEffort' };
   },
-  prepareForDelete: (pod, now, options) => {
+  checkGracefulDelete: (pod, options) => {
     const requested = options.gracePeriodSeconds;
-    const grace = typeof requested === 'number' && requested >= 0 ? requested : (pod.spec?.terminationGracePeriodSeconds ?? 30);
-    return {
-      ...pod,
-      metadata: { ...pod.metadata, deletionTimestamp: rfc3339(new Date(now.getTime() + grace * 1000)), deletionGracePeriodSeconds: grace },
-    };
+    return typeof requested === 'number' && requested >= 0 ? requested : (pod.spec?.terminationGracePeriodSeconds ?? 30);
   },
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineResource } from '../api/resource';
 import type { StatusCause } from '../api/status';
 import { typeMeta, type KObject } from '../k8s/meta';
-import { age, rfc3339 } from '../k8s/time';
+import { age } from '../k8s/time';
 import { bytesOf, canonicalBytes, immutableCauses, keyCauses, MAX_DATA_BYTES, tooLong } from './config-data';
 
 export const SecretSchema = z
@@ -113,6 +113,7 @@ export const secrets = defineResource<Secret>({
   namespaced: true,
   verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
   schema: SecretSchema,
+  realizedByRuntime: true,
   priority: 'high',
   columns: [
     { name: 'Type', type: 'string', description: 'Used to facilitate programmatic handling of secret data.', cell: (s) => s.type ?? 'Opaque' },
@@ -122,5 +123,4 @@ export const secrets = defineResource<Secret>({
   fieldSelectors: { type: (s) => s.type ?? 'Opaque' },
   defaults: decodeSecret,
   validate: validateSecret,
-  prepareForDelete: (s, now) => ({ ...s, metadata: { ...s.metadata, deletionTimestamp: rfc3339(now), deletionGracePeriodSeconds: 0 } }),
 });

@@ -4,7 +4,7 @@ import { ApiError, invalid, type StatusCause } from '../api/status';
 import { validateName } from '../api/validation';
 import { ServiceSpec, ServiceStatus } from '../k8s/core-v1';
 import { typeMeta, type KObject } from '../k8s/meta';
-import { age, rfc3339 } from '../k8s/time';
+import { age } from '../k8s/time';
 
 type Json = any;
 
@@ -214,6 +214,7 @@ export const services = defineResource<Service>({
   categories: ['all'],
   verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
   schema: ServiceSchema,
+  realizedByRuntime: true,
   priority: 'low',
   subresources: ['status'],
   columns: [
@@ -237,5 +238,4 @@ export const services = defineResource<Service>({
   prepareForCreate: (svc) => {
     svc.status = { loadBalancer: {} };
   },
-  prepareForDelete: (svc, now) => ({ ...svc, metadata: { ...svc.metadata, deletionTimestamp: rfc3339(now), deletionGracePeriodSeconds: 0 } }),
 });

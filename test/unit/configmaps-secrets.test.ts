@@ -1,3 +1,4 @@
+import { finishDelete, registryEnv } from '../../shared/registry/store';
 import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -187,7 +188,7 @@ test('secrets: label selectors as helm queries its releases, the `type` field se
   assert.equal(table.rows[0].cells.slice(0, 3), ['plain', 'Opaque', 1]);
 });
 
-test('delete is graceful through the runtime: marked and queued, then removed by ConfigRuntime, which re-applies users', async () => {
+test('delete is graceful through the runtime: marked and queued, then removed once ConfigRuntime is done, and its users re-applied', async () => {
   const ctx = fakeCtx();
   await cmCreate(req('POST', `${NS}/configmaps`, cm('app', { data: { a: '1' } })), ctx);
   const user = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'user', namespace: 'default', uid: 'u1' }, spec: { containers: [{ name: 'c', image: 'i', envFrom: [{ configMapRef: { name: 'app' } }] }] } };
@@ -201,7 +202,8 @@ test('delete is graceful through the runtime: marked and queued, then removed by
   assert.ok(marked.metadata.deletionTimestamp);
   assert.equal(ctx.submitted, [{ op: { resource: 'configmaps', namespace: 'default', name: 'app', action: 'delete' }, priority: 'high' }]);
   const requeued: string[] = [];
-  await new ConfigRuntime(ctx.store, (p) => requeued.push(p.metadata.name)).delete(marked);
+  await new ConfigRuntime(ctx.store, (p) => requeued.push(p.metadata.name)).delete();
+  await finishDelete(registryEnv(ctx), configMaps, marked);
   assert.is(ctx.store.get(configMaps, 'default', 'app'), undefined);
   assert.equal(requeued, ['user']);
 });

@@ -82,8 +82,8 @@ async function runAll(ctx: ReturnType<typeof fakeCtx>) {
 
 test('controllers: a Deployment gets a ReplicaSet and its pods; /scale changes replicas; a delete cascades', async () => {
   const ctx = fakeCtx();
-  const workloads = new WorkloadController({ store: ctx.store, clock: ctx.clock, log: ctx.log, nodeName: 'node-1', submit: (op, p) => ctx.queue.submit(op, p) });
-  const gc = new GarbageCollector({ store: ctx.store, clock: ctx.clock, log: ctx.log, submit: (op, p) => ctx.queue.submit(op, p) });
+  const workloads = new WorkloadController({ store: ctx.store, clock: ctx.clock, log: ctx.log, nodeName: 'node-1', queue: ctx.queue });
+  const gc = new GarbageCollector({ store: ctx.store, clock: ctx.clock, log: ctx.log, nodeName: 'node-1', queue: ctx.queue });
   workloads.start();
   gc.start();
   const created = await createDeployment(req('POST', '/apis/apps/v1/namespaces/default/deployments', deployment('web', 2)), ctx);

@@ -1,3 +1,4 @@
+import { registryEnv } from '../../shared/registry/store';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import create from '../../handlers/api/v1/services/create';
@@ -128,7 +129,7 @@ test('Endpoints: ready pods in addresses, unready in notReadyAddresses, terminat
 
 test('the controller keeps Endpoints and EndpointSlices in step with pods, and removes them with the Service', async () => {
   const ctx = fakeCtx();
-  const controller = new EndpointsController(ctx.store, ctx.log);
+  const controller = new EndpointsController(registryEnv(ctx), ctx.log);
   controller.start();
   await create(req('POST', URL, svc('web', { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] })), ctx);
   await ctx.store.create(pods, pod('a', '10.0.0.2', true));
@@ -149,7 +150,7 @@ test('the controller keeps Endpoints and EndpointSlices in step with pods, and r
 
 test('selector-less Services keep the Endpoints their users write', async () => {
   const ctx = fakeCtx();
-  const controller = new EndpointsController(ctx.store, ctx.log);
+  const controller = new EndpointsController(registryEnv(ctx), ctx.log);
   controller.start();
   await create(req('POST', URL, svc('ext', { ports: [{ port: 5432 }] })), ctx);
   await ctx.store.create(endpoints, { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'ext', namespace: 'default' }, subsets: [{ addresses: [{ ip: '192.0.2.10' }], ports: [{ port: 5432 }] }] } as never);

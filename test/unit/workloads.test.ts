@@ -74,7 +74,7 @@ function controller(ctx: FakeCtx) {
     clock: ctx.clock,
     log: ctx.log,
     nodeName: 'node-1',
-    submit: (op, p) => ctx.queue.submit(op, p),
+    queue: ctx.queue,
     events: { record: async (obj, type, reason, message, _path, component) => void events.push(`${component} ${obj.kind}/${obj.metadata.name} ${type} ${reason}: ${message}`) },
   });
   workloads.start();
@@ -205,7 +205,7 @@ test('a ReplicaSet is born at the size the strategy allows, and the Deployment\'
 test('a foreground delete of a Deployment waits for its ReplicaSet, which waits for its pods', async () => {
   const ctx = fakeCtx();
   const { workloads } = controller(ctx);
-  const gc = new GarbageCollector({ store: ctx.store, clock: ctx.clock, log: ctx.log, submit: (op, p) => ctx.queue.submit(op, p) });
+  const gc = new GarbageCollector({ store: ctx.store, clock: ctx.clock, log: ctx.log, nodeName: 'node-1', queue: ctx.queue });
   gc.start();
   await createDeployment(req('POST', '/apis/apps/v1/namespaces/default/deployments', deployment('web', 2)), ctx);
   await workloads.idle();
