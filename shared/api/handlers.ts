@@ -408,7 +408,8 @@ export function deleteHandler(def: ResourceDefinition): RouteHandler {
     [resourcePaths(def).item],
     async (request, ctx) => {
       const { namespace, name } = requireItem(def, request);
-      const result = await remove(registryEnv(ctx), def, namespace, name, await deleteOptions(request), { dryRun: dryRun(request) });
+      const options = await deleteOptions(request);
+      const result = await remove(registryEnv(ctx), def, namespace, name, options, { dryRun: dryRun(request, options) });
       if (!result.deleted) return respond(def, request, ctx, result.object);
       return jsonResponse(success({ name, group: def.group, kind: def.plural, uid: result.object.metadata.uid }));
     },
@@ -427,7 +428,7 @@ export function deleteCollectionHandler(def: ResourceDefinition): RouteHandler {
       const labels = parseLabelSelector(url.searchParams.get('labelSelector') ?? undefined);
       const fields = parseFieldSelector(url.searchParams.get('fieldSelector') ?? undefined, def.fieldSelectors as never, def.kind);
       const options = await deleteOptions(request);
-      const items = await removeCollection(registryEnv(ctx), def, namespace, (o) => labels(o) && fields(o), options, { dryRun: dryRun(request) });
+      const items = await removeCollection(registryEnv(ctx), def, namespace, (o) => labels(o) && fields(o), options, { dryRun: dryRun(request, options) });
       return jsonResponse({ kind: `${def.kind}List`, apiVersion: def.apiVersion, metadata: { resourceVersion: String(ctx.store.resourceVersion) }, items });
     },
     { verb: 'deletecollection', resource: def.resource },

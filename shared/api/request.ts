@@ -188,8 +188,10 @@ export function isTrue(value: string | undefined): boolean {
   return value === 'true' || value === '1';
 }
 
-export function dryRun(request: Request): boolean {
-  const values = new URL(request.url).searchParams.getAll('dryRun');
+export function dryRun(request: Request, options?: { dryRun?: unknown; [field: string]: unknown }): boolean {
+  // A delete may say it in its DeleteOptions body instead of the query, as client-go does.
+  const inBody = Array.isArray(options?.dryRun) ? options.dryRun.map(String) : [];
+  const values = [...new URL(request.url).searchParams.getAll('dryRun'), ...inBody];
   for (const v of values) if (v !== 'All') throw badRequest(`unsupported dryRun value "${v}": only "All" is supported`);
   return values.length > 0;
 }

@@ -42,6 +42,9 @@ const MESSAGES: Record<string, string[]> = {
   RawExtension: ['1 raw bytes'],
   Pod: ['1 metadata ObjectMeta', '2 spec PodSpec', '3 status PodStatus'],
   Service: ['1 metadata ObjectMeta', '2 spec ServiceSpec', '3 status ServiceStatus'],
+  // helm's release driver sends the options of its deletes as protobuf too.
+  DeleteOptions: ['1 gracePeriodSeconds *int64', '2 preconditions Preconditions', '3 orphanDependents *bool', '4 propagationPolicy *string', '5 dryRun []string'],
+  Preconditions: ['1 uid *string', '2 resourceVersion *string'],
   ConfigMap: ['1 metadata ObjectMeta', '4 immutable *bool', '2 data map<string,string>', '3 binaryData map<string,bytes>'],
   Secret: [
     '1 metadata ObjectMeta', '5 immutable *bool', '2 data map<string,bytes>', '4 stringData map<string,string>',

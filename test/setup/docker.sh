@@ -45,6 +45,14 @@ for tag in 1 2; do
   rm -rf "$rootfs"
   echo "built $image"
 done
+# An HTTP server image whose default command serves /www on port 80, for charts and manifests that run an
+# image without a command (helm create's chart).
+if ! docker image inspect k2d-test/httpd:1 >/dev/null 2>&1; then
+  id=$(docker create k2d-test/busybox:1 sh)
+  docker export "$id" | docker import -c 'ENV PATH=/bin' -c 'EXPOSE 80' -c 'CMD ["httpd", "-f", "-p", "80", "-h", "/www"]' - k2d-test/httpd:1 >/dev/null
+  docker rm "$id" >/dev/null
+  echo "built k2d-test/httpd:1"
+fi
 # An untagged reference means :latest, which is always pulled: tests use it to see a failed pull fall
 # back to the local copy.
 docker image inspect k2d-test/busybox:latest >/dev/null 2>&1 || docker tag k2d-test/busybox:1 k2d-test/busybox:latest
