@@ -1,13 +1,15 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import create from '../../handlers/api/v1/namespaces/create';
-import get from '../../handlers/api/v1/namespaces/get';
-import list from '../../handlers/api/v1/namespaces/list';
-import patch from '../../handlers/api/v1/namespaces/patch';
+import { routeHandler } from '../../shared/api/routes';
 import { humanDuration } from '../../shared/k8s/time';
 import { namespaces } from '../../shared/resources/namespaces';
 import { ObjectStore } from '../../shared/store/object-store';
 import { fakeCtx, namespace, req, TABLE_ACCEPT } from '../helpers/fake-ctx';
+
+const create = routeHandler(namespaces, 'create');
+const get = routeHandler(namespaces, 'get');
+const list = routeHandler(namespaces, 'list');
+const patch = routeHandler(namespaces, 'patch');
 
 /** Reads newline-delimited watch events until `count` arrived, then aborts the request. */
 async function events(res: Response, count: number, abort: AbortController) {
