@@ -74,9 +74,15 @@ export interface ResourceSpec<T extends KObject> {
   validateDelete?: (obj: T) => void;
   /** The marked form of an object whose graceful delete was accepted (deletionTimestamp, phase...). */
   prepareForDelete?: (obj: T, now: Date, options: DeleteOptions) => T;
+  /**
+   * A valid object of the kind as a client sends it (no namespace, no server fields): the conformance
+   * suite (test/unit/conformance.test.ts) creates, reads, watches and deletes it, so a kind is tested
+   * the moment it is registered.
+   */
+  example?: { apiVersion: string; kind: string; metadata: { name: string } & Record<string, unknown> } & Record<string, unknown>;
 }
 
-export interface ResourceDefinition<T extends KObject = KObject> extends Required<Omit<ResourceSpec<T>, 'validate' | 'prepareForCreate' | 'priority' | 'validateDelete' | 'prepareForDelete' | 'readOnly' | 'allocate' | 'defaults'>> {
+export interface ResourceDefinition<T extends KObject = KObject> extends Required<Omit<ResourceSpec<T>, 'validate' | 'prepareForCreate' | 'priority' | 'validateDelete' | 'prepareForDelete' | 'readOnly' | 'allocate' | 'defaults' | 'example'>> {
   allocate?: ResourceSpec<T>['allocate'];
   defaults?: ResourceSpec<T>['defaults'];
   readOnly?: ResourceSpec<T>['readOnly'];
@@ -85,6 +91,7 @@ export interface ResourceDefinition<T extends KObject = KObject> extends Require
   prepareForDelete?: ResourceSpec<T>['prepareForDelete'];
   prepareForCreate?: ResourceSpec<T>['prepareForCreate'];
   priority?: Priority;
+  example?: ResourceSpec<T>['example'];
   /** `v1` or `apps/v1`: what objects carry in apiVersion. */
   apiVersion: string;
   /** `/api/v1` or `/apis/apps/v1`. */

@@ -62,4 +62,5 @@ export const configMaps = defineResource<ConfigMap>({
   },
   validate: validateConfigMap,
   prepareForDelete: (cm, now) => ({ ...cm, metadata: { ...cm.metadata, deletionTimestamp: rfc3339(now), deletionGracePeriodSeconds: 0 } }),
+  example: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', labels: { app: 'web' } }, data: { 'app.properties': 'color=blue\n', mode: 'fast' } },
 });

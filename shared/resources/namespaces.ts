@@ -77,6 +77,7 @@ export const namespaces = defineResource<Namespace>({
     ns.metadata.labels = { ...ns.metadata.labels, 'kubernetes.io/metadata.name': ns.metadata.name };
     ns.status = { phase: 'Active' };
   },
+  example: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', labels: { team: 'a' } } },
 });
 
 /** The Terminating form of a namespace whose delete was accepted. */

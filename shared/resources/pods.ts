@@ -247,4 +247,10 @@ export const pods = defineResource<Pod>({
       metadata: { ...pod.metadata, deletionTimestamp: rfc3339(new Date(now.getTime() + grace * 1000)), deletionGracePeriodSeconds: grace },
     };
   },
+  example: {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'web', labels: { app: 'web' } },
+    spec: { containers: [{ name: 'httpd', image: 'httpd:2.4', ports: [{ containerPort: 80 }], env: [{ name: 'MODE', value: 'test' }] }] },
+  },
 });

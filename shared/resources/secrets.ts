@@ -123,4 +123,5 @@ export const secrets = defineResource<Secret>({
   defaults: decodeSecret,
   validate: validateSecret,
   prepareForDelete: (s, now) => ({ ...s, metadata: { ...s.metadata, deletionTimestamp: rfc3339(now), deletionGracePeriodSeconds: 0 } }),
+  example: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'credentials', labels: { app: 'web' } }, type: 'Opaque', data: { password: 'czNjcjN0' } },
 });

@@ -238,4 +238,10 @@ export const services = defineResource<Service>({
     svc.status = { loadBalancer: {} };
   },
   prepareForDelete: (svc, now) => ({ ...svc, metadata: { ...svc.metadata, deletionTimestamp: rfc3339(now), deletionGracePeriodSeconds: 0 } }),
+  example: {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'web', labels: { app: 'web' } },
+    spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
+  },
 });
