@@ -344,6 +344,63 @@ function conformance(def: ResourceDefinition) {
       await status(await h.delete(req('DELETE', item('missing')), fakeCtx()), 404, 'NotFound');
     });
   }
+
+  if (has('deletecollection')) {
+    test(`${kind}: deletecollection takes only what its label selector picks`, async () => {
+      const ctx = fakeCtx();
+      await seed(ctx);
+      const kept = named(`${name}-2`);
+      kept.metadata.labels = { ...kept.metadata.labels, conformance: 'keep' };
+      assert.is((await h.create(req('POST', collection, kept), ctx)).status, 201);
+      const res = await h.deletecollection(req('DELETE', `${collection}?labelSelector=${encodeURIComponent('conformance!=keep')}`), ctx);
+      assert.is(res.status, 200, await res.clone().text());
+      const list = await res.json();
+      assert.is(list.kind, `${kind}List`);
+      assert.equal(list.items.map((o: Obj) => o.metadata.name), [name]);
+      const left = ctx.store.get(def, namespace, name);
+      if (deletesThroughRuntime(def)) assert.equal(ctx.submitted.filter((s) => s.op.action === 'delete').map((s) => s.op.name), [name]);
+      else assert.is(left, undefined);
+      assert.ok(ctx.store.get(def, namespace, `${name}-2`));
+      assert.not.ok(ctx.store.get(def, namespace, `${name}-2`)!.metadata.deletionTimestamp);
+    });
+  }
+
+  if (def.subresources.includes('status')) {
+    const statusGet = routeHandler(def, 'get', 'status');
+    test(`${kind}: GET of /status is the whole object${has('update') ? '; a PUT of /status changes the status only' : ''}`, async () => {
+      const ctx = fakeCtx();
+      const stored = await seed(ctx);
+      const res = await statusGet(req('GET', `${item(name)}/status`), ctx);
+      assert.is(res.status, 200);
+      assert.equal(await res.json(), stored);
+      await status(await statusGet(req('GET', `${item('missing')}/status`), ctx), 404, 'NotFound');
+      if (!has('update')) return;
+      const next = structuredClone(stored);
+      next.metadata.labels = { ...next.metadata.labels, conformance: 'ignored' };
+      next.status = { ...(next.status ?? {}), conditions: [{ type: 'Conformance', status: 'True', reason: 'Checked', message: 'by the conformance suite', lastTransitionTime: '2026-01-01T12:00:00Z' }] };
+      const put = await routeHandler(def, 'update', 'status')(req('PUT', `${item(name)}/status`, next), ctx);
+      assert.is(put.status, 200, await put.clone().text());
+      const written: Obj = await put.json();
+      assert.equal(written.status.conditions, next.status.conditions);
+      assert.equal(written.metadata.labels, stored.metadata.labels);
+      assert.equal(ctx.store.get(def, namespace, name), written);
+    });
+  }
+
+  if (def.subresources.includes('scale')) {
+    test(`${kind}: /scale reads and writes spec.replicas as an autoscaling/v1 Scale`, async () => {
+      const ctx = fakeCtx();
+      const stored = await seed(ctx);
+      const got = await (await routeHandler(def, 'get', 'scale')(req('GET', `${item(name)}/scale`), ctx)).json();
+      assert.is(got.kind, 'Scale');
+      assert.is(got.apiVersion, 'autoscaling/v1');
+      assert.is(got.spec.replicas, stored.spec.replicas);
+      const res = await routeHandler(def, 'patch', 'scale')(req('PATCH', `${item(name)}/scale`, { spec: { replicas: stored.spec.replicas + 1 } }, MERGE), ctx);
+      assert.is(res.status, 200, await res.clone().text());
+      assert.is((await res.json()).spec.replicas, stored.spec.replicas + 1);
+      assert.is((ctx.store.get(def, namespace, name) as Obj).spec.replicas, stored.spec.replicas + 1);
+    });
+  }
 }
 
 test.run();
