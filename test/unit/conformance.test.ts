@@ -12,32 +12,13 @@ import { decodeKubernetesProtobuf, protobufLayout } from '../../shared/k8s/proto
 import { registry } from '../../shared/resources/index';
 import { fakeCtx, req, type FakeCtx } from '../helpers/fake-ctx';
 import { encodeObject, envelope } from '../helpers/protobuf';
+import { watchEvents } from '../helpers/watch';
 
 const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
 const PROTOBUF = 'application/vnd.kubernetes.protobuf';
 const MERGE = { 'content-type': 'application/merge-patch+json' };
 
 type Obj = KObject & Record<string, any>;
-
-/** Reads newline-delimited watch events until `count` arrived (or the stream ends), then aborts the request. */
-async function watchEvents(res: Response, count: number, abort: AbortController) {
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  const out: Array<{ type: string; object: Obj }> = [];
-  while (out.length < count) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    buffer += decoder.decode(value, { stream: true });
-    let nl;
-    while ((nl = buffer.indexOf('\n')) >= 0) {
-      out.push(JSON.parse(buffer.slice(0, nl)));
-      buffer = buffer.slice(nl + 1);
-    }
-  }
-  abort.abort();
-  return out;
-}
 
 /** Objects with Docker state are removed by the runtime once Docker is clean; the others go at once. */
 const deletesThroughRuntime = (def: ResourceDefinition) => !!def.priority;
