@@ -40,13 +40,15 @@ test('every kind carries an example its own validation accepts', () => {
 for (const def of registry) conformance(def);
 
 function conformance(def: ResourceDefinition) {
+  // The test above fails for a kind without an example; the rest cannot run without one.
+  if (!def.example) return;
   const kind = def.kind;
   const has = (verb: Verb) => def.verbs.includes(verb);
   const h = Object.fromEntries(resourceRoutes(def).filter((r) => !r.subresource).map((r) => [r.verb, routeHandler(def, r.verb)])) as Record<Verb, RouteHandler>;
   const namespace = def.namespaced ? 'default' : undefined;
   const collection = def.namespaced ? `${def.prefix}/namespaces/default/${def.plural}` : `${def.prefix}/${def.plural}`;
   const item = (name: string) => `${collection}/${name}`;
-  const example = def.example!;
+  const example = def.example;
   const name = example.metadata.name;
   const named = (n: string): Obj => {
     const obj = structuredClone(example) as unknown as Obj;
