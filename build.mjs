@@ -1,7 +1,9 @@
-// Bundles every handler module as its own entry point, plus the runtime. Handlers share code through
-// split chunks (one copy of zod in memory, not one per route) and must never reach into bridge/ or Docker.
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Bundles every route as its own entry point, plus the runtime. Handlers share code through split chunks
+// (one copy of zod in memory, not one per route) and must never reach into bridge/ or Docker. A kind's
+// routes are derived from the registry (shared/api/routes.ts); only non-resource routes are files in handlers/.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -38,7 +40,64 @@ const lazyDockerFeatures = {
   },
 };
 
-const handlerEntries = walk(join(root, 'handlers')).map((f) => relative(root, f));
+/**
+ * The registry's routes, read by bundling the registry on its own first: build.mjs is plain JS and the
+ * registry is TypeScript, and this needs nothing beyond esbuild.
+ */
+async function registryRoutes() {
+  const dir = mkdtempSync(join(tmpdir(), 'k2d-routes-'));
+  try {
+    await esbuild.build({
+      absWorkingDir: root,
+      stdin: {
+        contents: "import { registry } from './shared/resources/index'; import { resourceRoutes } from './shared/api/routes';\n" +
+          'export default registry.flatMap((def) => resourceRoutes(def).map((r) => ({ ...r, resource: def.resource })));',
+        resolveDir: root,
+        loader: 'ts',
+      },
+      outfile: join(dir, 'routes.mjs'),
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      logLevel: 'warning',
+      banner: { js: "import { createRequire as __k2dRequire } from 'node:module'; const require = __k2dRequire(import.meta.url);" },
+    });
+    return (await import(pathToFileURL(join(dir, 'routes.mjs')).href)).default;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A kind's route module exists only as this virtual entry: the registry's handler for one (kind, verb, subresource). */
+const ROUTE = 'k2d-route';
+const derivedRoutes = {
+  name: 'derived-routes',
+  setup(build) {
+    build.onResolve({ filter: new RegExp(`^${ROUTE}:`) }, (args) => ({ path: args.path.slice(ROUTE.length + 1), namespace: ROUTE }));
+    build.onLoad({ filter: /.*/, namespace: ROUTE }, (args) => {
+      const [resource, verb, subresource] = args.path.split('/');
+      return {
+        contents: "import { findResource } from './shared/resources/index'; import { routeHandler } from './shared/api/routes';\n" +
+          `export default routeHandler(findResource(${JSON.stringify(resource)}), ${JSON.stringify(verb)}${subresource ? `, ${JSON.stringify(subresource)}` : ''});`,
+        resolveDir: root,
+        loader: 'js',
+      };
+    });
+  },
+};
+
+const derived = await registryRoutes();
+const fileEntries = walk(join(root, 'handlers')).map((f) => relative(root, f));
+const clashes = derived.filter((r) => fileEntries.includes(`handlers/${r.file}.ts`));
+if (clashes.length) {
+  console.error(`build failed: these routes are derived from the registry; remove their files:\n  ${clashes.map((r) => `handlers/${r.file}.ts`).join('\n  ')}`);
+  process.exit(1);
+}
+const handlerEntries = [
+  ...fileEntries,
+  ...derived.map(({ resource, verb, subresource, file }) => ({ in: `${ROUTE}:${resource}/${verb}/${subresource ?? ''}`, out: `handlers/${file}` })),
+];
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 
 const result = await esbuild.build({
@@ -58,7 +117,7 @@ const result = await esbuild.build({
   // Only the lazily loaded Docker features stay in node_modules: pino is bundled too (the logger writes to a
   // stream, never through a worker-thread transport), so the image needs dist/ and no node_modules at all.
   external: ['dockerode/lib/session.js', 'dockerode/lib/buildkit.js', 'docker-modem/lib/ssh.js'],
-  plugins: [lazyDockerFeatures],
+  plugins: [lazyDockerFeatures, derivedRoutes],
   banner: { js: "import { createRequire as __k2dRequire } from 'node:module'; const require = __k2dRequire(import.meta.url);" },
   define: {
     K2D_BUILD: JSON.stringify({
@@ -101,7 +160,7 @@ const forbidden = (path) => path.startsWith('bridge/') || path.includes('node_mo
 const violations = [];
 const handlerOutputs = [];
 for (const [out, meta] of Object.entries(outputs)) {
-  if (!meta.entryPoint?.startsWith('handlers/')) continue;
+  if (!meta.entryPoint || !out.startsWith('dist/handlers/') || !out.endsWith('.js')) continue;
   handlerOutputs.push(relative('dist/handlers', out));
   const seen = new Set();
   const stack = [out];
@@ -111,9 +170,9 @@ for (const [out, meta] of Object.entries(outputs)) {
     seen.add(file);
     const o = outputs[file];
     if (!o) continue;
-    for (const input of Object.keys(o.inputs)) if (forbidden(input)) violations.push(`${meta.entryPoint} includes ${input}`);
+    for (const input of Object.keys(o.inputs)) if (forbidden(input)) violations.push(`${out} includes ${input}`);
     for (const imp of o.imports) {
-      if (imp.external && forbidden(imp.path)) violations.push(`${meta.entryPoint} imports ${imp.path}`);
+      if (imp.external && forbidden(imp.path)) violations.push(`${out} imports ${imp.path}`);
       else if (!imp.external) stack.push(imp.path);
     }
   }

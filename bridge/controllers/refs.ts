@@ -1,5 +1,6 @@
 import type { ResourceDefinition } from '../../shared/api/resource';
-import type { KObject, LabelSelectorT } from '../../shared/k8s/meta';
+import type { z } from 'zod';
+import type { KObject, LabelSelector } from '../../shared/k8s/meta';
 import * as objects from '../../shared/registry/store';
 import type { RegistryEnv } from '../../shared/registry/store';
 import { selectorMatches } from '../../shared/resources/workloads';
@@ -25,7 +26,7 @@ export const ownerRef = (owner: KObject): ControllerRef => ({
 });
 
 /** An owner with a label selector: ReplicaSets, Deployments (and the workloads to come). */
-type Selecting = KObject & { spec?: { selector?: LabelSelectorT } };
+type Selecting = KObject & { spec?: { selector?: z.infer<typeof LabelSelector> } };
 
 /**
  * Claims what the owner's selector takes: orphans are adopted (they get a controller ownerReference),

@@ -467,10 +467,6 @@ export class PodRuntime implements Mapping {
     const stored = ((pod.status as Json)?.containerStatuses ?? []).find((c: Json) => c.name === container)?.lastState?.terminated?.startedAt;
     return info && { info, previousStart: this.states.get(pod.metadata.uid!)?.previousStart[container] ?? stored };
   }
-
-  uids(): string[] {
-    return [...this.states.keys()];
-  }
 }
 
 /** Compares statuses without the timestamps that move on their own. */

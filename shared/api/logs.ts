@@ -1,6 +1,7 @@
 import type { LogOptions } from '../ctx';
 import { pods } from '../resources/pods';
 import { locate, route, subresourcePath, type RouteHandler } from './handlers';
+import { isTrue } from './request';
 import { badRequest, notFound } from './status';
 
 type Json = any;
@@ -12,8 +13,6 @@ function intParam(url: URL, name: string): number | undefined {
   if (!Number.isInteger(n) || n < 0) throw badRequest(`${name} must be a non-negative integer, not "${v}"`);
   return n;
 }
-
-const isTrue = (v: string | null) => v === 'true' || v === '1';
 
 /** `pods/log`: the container's output, streamed while `follow` lasts. */
 export function logHandler(): RouteHandler {

@@ -180,11 +180,7 @@ export function rendering(request: Request): Rendering {
   return { as: 'object' };
 }
 
-export function queryParam(request: Request, name: string): string | undefined {
-  return new URL(request.url).searchParams.get(name) ?? undefined;
-}
-
-export function isTrue(value: string | undefined): boolean {
+export function isTrue(value: string | null | undefined): boolean {
   return value === 'true' || value === '1';
 }
 

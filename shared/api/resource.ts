@@ -89,9 +89,15 @@ export interface ResourceSpec<T extends KObject> {
   checkGracefulDelete?: (obj: T, options: DeleteOptions) => number;
   /** Marks the object being deleted beyond deletionTimestamp (a namespace's Terminating phase). */
   prepareForDelete?: (obj: T) => void;
+  /**
+   * A valid object of the kind as a client sends it (no namespace, no server fields): the conformance
+   * suite (test/unit/conformance.test.ts) creates, reads, watches and deletes it, so a kind is tested
+   * the moment it is registered.
+   */
+  example?: { apiVersion: string; kind: string; metadata: { name: string } & Record<string, unknown> } & Record<string, unknown>;
 }
 
-type Hooks = 'validate' | 'validateUpdate' | 'prepareForCreate' | 'prepareForUpdate' | 'priority' | 'validateDelete' | 'checkGracefulDelete' | 'prepareForDelete' | 'readOnly' | 'allocate' | 'defaults' | 'allowUnconditionalUpdate' | 'realizedByRuntime';
+type Hooks = 'validate' | 'validateUpdate' | 'prepareForCreate' | 'prepareForUpdate' | 'priority' | 'validateDelete' | 'checkGracefulDelete' | 'prepareForDelete' | 'readOnly' | 'allocate' | 'defaults' | 'allowUnconditionalUpdate' | 'realizedByRuntime' | 'example';
 
 export interface ResourceDefinition<T extends KObject = KObject> extends Required<Omit<ResourceSpec<T>, Hooks>>, Pick<ResourceSpec<T>, Hooks> {
   /** `v1` or `apps/v1`: what objects carry in apiVersion. */

@@ -1,6 +1,8 @@
+import { dropNulls } from '../api/request';
 import type { ResourceDefinition } from '../api/resource';
 import { REF_PREFIX, type Schema, type SchemaIndex } from '../api/schema';
 import { ApiError, badRequest, type StatusCause } from '../api/status';
+import { rfc3339 } from './time';
 
 // Server-side apply and managedFields, after the apiserver's field manager (k8s.io/apimachinery
 // pkg/util/managedfields) and the structured-merge-diff library underneath it. The schema decides how
@@ -589,15 +591,6 @@ function removeFields(types: Types, value: Json, set: FieldSet, schema: Schema |
   return value;
 }
 
-/** A null set by an applier unsets the field: the apiserver's typed objects have no nulls. */
-function dropNulls(value: Json): Json {
-  if (Array.isArray(value)) return value.map(dropNulls);
-  if (!isObject(value)) return value;
-  const out: JsonObject = {};
-  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = dropNulls(v);
-  return out;
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Managers
 
@@ -735,11 +728,6 @@ function capUpdaters(managers: Map<string, Manager>) {
   }
 }
 
-function rfc3339(now: string): string {
-  const t = Date.parse(now);
-  return Number.isNaN(t) ? now : new Date(t).toISOString().replace(/\.\d+Z$/, 'Z');
-}
-
 function gvkString(apiVersion: Json, kind: Json): string {
   const av = typeof apiVersion === 'string' ? apiVersion : '';
   return `${av.includes('/') ? av : `/${av}`}, Kind=${typeof kind === 'string' ? kind : ''}`;
@@ -828,7 +816,7 @@ export function apply(live: object | undefined, applied: object, opts: ApplyOpti
 
   const types = new Types(opts.index);
   const schema = rootSchema(opts.index, opts.def);
-  const now = rfc3339(opts.now);
+  const now = rfc3339(new Date(opts.now));
   let managers: Map<string, Manager>;
   try {
     managers = decodeManagedFields(isObject(live) && isObject(live.metadata) ? live.metadata.managedFields : undefined);
@@ -882,6 +870,7 @@ export function apply(live: object | undefined, applied: object, opts: ApplyOpti
   self.set = self.set.difference(UNOWNED);
   if (self.set.isEmpty()) managers.delete(selfId);
 
+  // A null set by an applier unsets the field: the apiserver's typed objects have no nulls.
   const result = dropNulls(merged) as JsonObject;
   // The apiserver stamps the applier's entry only when the apply changed the object: a manager whose first
   // apply changes nothing (shared ownership of equal values) gets an entry without a time.
@@ -912,7 +901,7 @@ export function updateManagedFields(old: object | undefined, next: object, opts:
   }
   const own = changed.difference(UNOWNED);
   if (!own.isEmpty()) {
-    const self: Manager = { manager: opts.manager || 'unknown', operation: 'Update', apiVersion: opts.apiVersion, subresource: opts.subresource, time: rfc3339(opts.now), set: own };
+    const self: Manager = { manager: opts.manager || 'unknown', operation: 'Update', apiVersion: opts.apiVersion, subresource: opts.subresource, time: rfc3339(new Date(opts.now)), set: own };
     const id = managerId(self);
     const previous = managers.get(id);
     if (previous) self.set = own.union(previous.set);

@@ -88,10 +88,3 @@ export const ReplicaSetStatus = z
     conditions: list(ReplicaSetCondition, { type: 'map', keys: ['type'], mergeKey: 'type', strategy: 'merge' }).optional().describe("Represents the latest available observations of a replica set's current state."),
   })
   .meta({ id: `${APPS}.ReplicaSetStatus`, description: 'ReplicaSetStatus represents the current status of a ReplicaSet.' });
-
-export type DeploymentSpecT = z.infer<typeof DeploymentSpec>;
-export type DeploymentStatusT = z.infer<typeof DeploymentStatus>;
-export type DeploymentStrategyT = z.infer<typeof DeploymentStrategy>;
-export type DeploymentConditionT = z.infer<typeof DeploymentCondition>;
-export type ReplicaSetSpecT = z.infer<typeof ReplicaSetSpec>;
-export type ReplicaSetStatusT = z.infer<typeof ReplicaSetStatus>;

@@ -1019,27 +1019,3 @@ export const ServiceStatus = z
     conditions: list(Condition, { type: 'map', keys: ['type'], mergeKey: 'type', strategy: 'merge' }).optional().describe('Current service state'),
   })
   .meta({ id: `${CORE}.ServiceStatus`, description: 'ServiceStatus represents the current status of a service.' });
-
-export type IntOrStringT = z.infer<typeof IntOrString>;
-export type QuantityT = z.infer<typeof Quantity>;
-export type ContainerT = z.infer<typeof Container>;
-export type ContainerPortT = z.infer<typeof ContainerPort>;
-export type EnvVarT = z.infer<typeof EnvVar>;
-export type EnvFromSourceT = z.infer<typeof EnvFromSource>;
-export type VolumeT = z.infer<typeof Volume>;
-export type VolumeMountT = z.infer<typeof VolumeMount>;
-export type ProbeT = z.infer<typeof Probe>;
-export type LifecycleT = z.infer<typeof Lifecycle>;
-export type ResourceRequirementsT = z.infer<typeof ResourceRequirements>;
-export type SecurityContextT = z.infer<typeof SecurityContext>;
-export type PodSecurityContextT = z.infer<typeof PodSecurityContext>;
-export type PodSpecT = z.infer<typeof PodSpec>;
-export type PodStatusT = z.infer<typeof PodStatus>;
-export type PodConditionT = z.infer<typeof PodCondition>;
-export type ContainerStatusT = z.infer<typeof ContainerStatus>;
-export type ContainerStateT = z.infer<typeof ContainerState>;
-export type PodTemplateSpecT = z.infer<typeof PodTemplateSpec>;
-export type ServicePortT = z.infer<typeof ServicePort>;
-export type ServiceSpecT = z.infer<typeof ServiceSpec>;
-export type ServiceStatusT = z.infer<typeof ServiceStatus>;
-export type LoadBalancerStatusT = z.infer<typeof LoadBalancerStatus>;

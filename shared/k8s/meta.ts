@@ -114,5 +114,3 @@ export const LabelSelector = z
     description: 'A label selector is a label query over a set of resources. The result of matchLabels and matchExpressions are ANDed. An empty label selector matches all objects. A null label selector matches no objects.',
     'x-kubernetes-map-type': 'atomic',
   });
-
-export type LabelSelectorT = z.infer<typeof LabelSelector>;

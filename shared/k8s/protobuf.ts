@@ -330,7 +330,7 @@ const MESSAGES: Record<string, string[]> = {
   TypedObjectReference: ['1 apiGroup *string', '2 kind *string', '3 name *string', '4 namespace *string'],
 };
 
-interface Field {
+export interface Field {
   name: string;
   type: string;
   repeated: boolean;
@@ -363,6 +363,11 @@ function layout(message: string): Map<number, Field> {
   }
   layouts.set(message, fields);
   return fields;
+}
+
+/** A message's fields by number, or undefined when it has no layout; tests encode with it what we decode. */
+export function protobufLayout(message: string): ReadonlyMap<number, Readonly<Field>> | undefined {
+  return MESSAGES[message] ? layout(message) : undefined;
 }
 
 class Reader {

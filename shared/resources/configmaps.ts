@@ -62,4 +62,5 @@ export const configMaps = defineResource<ConfigMap>({
     if (cm.binaryData) cm.binaryData = canonicalBytes('ConfigMap', cm.binaryData);
   },
   validate: validateConfigMap,
+  example: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', labels: { app: 'web' } }, data: { 'app.properties': 'color=blue\n', mode: 'fast' } },
 });

@@ -126,6 +126,12 @@ export const endpoints = defineResource<Endpoints>({
     { name: 'Age', type: 'string', description: 'CreationTimestamp is a timestamp representing the server time when this object was created.', cell: age },
   ],
   validate: (ep) => ((ep.subsets ?? []) as Json[]).flatMap((s, i) => validatePorts(s.ports ?? [], `subsets[${i}].ports`)),
+  example: {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: { name: 'web', labels: { app: 'web' } },
+    subsets: [{ addresses: [{ ip: '172.18.0.5' }], ports: [{ name: 'http', port: 80, protocol: 'TCP' }] }],
+  },
 });
 
 export const endpointSlices = defineResource<EndpointSlice>({
@@ -162,5 +168,13 @@ export const endpointSlices = defineResource<EndpointSlice>({
       causes.push({ reason: 'FieldValueNotSupported', field: 'addressType', message: `Unsupported value: "${s.addressType}": supported values: "FQDN", "IPv4", "IPv6"` });
     }
     return causes;
+  },
+  example: {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: { name: 'web-abcde', labels: { 'kubernetes.io/service-name': 'web' } },
+    addressType: 'IPv4',
+    endpoints: [{ addresses: ['172.18.0.5'], conditions: { ready: true } }],
+    ports: [{ name: 'http', port: 80, protocol: 'TCP' }],
   },
 });

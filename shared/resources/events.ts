@@ -75,4 +75,17 @@ export const events = defineResource<Event>({
     source: (e) => e.source?.component,
     type: (e) => e.type,
   },
+  example: {
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name: 'web.17a2b3c4d5e6f7a8' },
+    involvedObject: { apiVersion: 'v1', kind: 'Pod', namespace: 'default', name: 'web' },
+    reason: 'Pulled',
+    message: 'Container image "nginx:1.27" already present on machine',
+    source: { component: 'kubelet', host: 'node-1' },
+    firstTimestamp: '2026-01-01T11:59:00Z',
+    lastTimestamp: '2026-01-01T11:59:00Z',
+    count: 1,
+    type: 'Normal',
+  },
 });

@@ -80,4 +80,5 @@ export const namespaces = defineResource<Namespace>({
     ns.metadata.labels = { ...ns.metadata.labels, 'kubernetes.io/metadata.name': ns.metadata.name };
     ns.status = { phase: 'Active' };
   },
+  example: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', labels: { team: 'a' } } },
 });

@@ -112,4 +112,26 @@ export const nodes = defineResource<Node>({
     { name: 'Kernel-Version', type: 'string', priority: 1, description: "Kernel Version reported by the node from 'uname -r'.", cell: (n) => n.status?.nodeInfo?.kernelVersion ?? '<unknown>' },
     { name: 'Container-Runtime', type: 'string', priority: 1, description: 'ContainerRuntime Version reported by the node through runtime remote API.', cell: (n) => n.status?.nodeInfo?.containerRuntimeVersion ?? '<unknown>' },
   ],
+  // Nodes are not created through the API: the suite stores this one as the runtime does.
+  example: {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name: 'node-1', labels: { 'kubernetes.io/hostname': 'node-1', 'node-role.kubernetes.io/control-plane': '' } },
+    status: {
+      conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'Docker is running' }],
+      addresses: [{ type: 'InternalIP', address: '172.17.0.1' }, { type: 'Hostname', address: 'node-1' }],
+      nodeInfo: {
+        machineID: 'c0ffee',
+        systemUUID: 'c0ffee',
+        bootID: 'c0ffee',
+        kernelVersion: '6.1.0',
+        osImage: 'Debian GNU/Linux 12 (bookworm)',
+        containerRuntimeVersion: 'docker://20.10.24',
+        kubeletVersion: 'v1.32.0+k2d',
+        kubeProxyVersion: 'v1.32.0+k2d',
+        operatingSystem: 'linux',
+        architecture: 'amd64',
+      },
+    },
+  },
 });

@@ -244,4 +244,10 @@ export const pods = defineResource<Pod>({
     const requested = options.gracePeriodSeconds;
     return typeof requested === 'number' && requested >= 0 ? requested : (pod.spec?.terminationGracePeriodSeconds ?? 30);
   },
+  example: {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'web', labels: { app: 'web' } },
+    spec: { containers: [{ name: 'httpd', image: 'httpd:2.4', ports: [{ containerPort: 80 }], env: [{ name: 'MODE', value: 'test' }] }] },
+  },
 });

@@ -123,4 +123,5 @@ export const secrets = defineResource<Secret>({
   fieldSelectors: { type: (s) => s.type ?? 'Opaque' },
   defaults: decodeSecret,
   validate: validateSecret,
+  example: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'credentials', labels: { app: 'web' } }, type: 'Opaque', data: { password: 'czNjcjN0' } },
 });

@@ -238,4 +238,10 @@ export const services = defineResource<Service>({
   prepareForCreate: (svc) => {
     svc.status = { loadBalancer: {} };
   },
+  example: {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'web', labels: { app: 'web' } },
+    spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
+  },
 });

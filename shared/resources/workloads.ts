@@ -175,6 +175,16 @@ export const deployments = defineResource<Deployment>({
   prepareForCreate: (d) => {
     d.status = {};
   },
+  example: {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', labels: { app: 'web' } },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: 'web' } },
+      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'httpd', image: 'httpd:2.4' }] } },
+    },
+  },
 });
 
 export const replicaSets = defineResource<ReplicaSet>({
@@ -199,5 +209,15 @@ export const replicaSets = defineResource<ReplicaSet>({
   defaults: (r) => defaultTemplate((r.spec ??= {})),
   prepareForCreate: (r) => {
     r.status = { replicas: 0 };
+  },
+  example: {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: { name: 'web-5d4f8c7b9', labels: { app: 'web' } },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: 'web', 'pod-template-hash': '5d4f8c7b9' } },
+      template: { metadata: { labels: { app: 'web', 'pod-template-hash': '5d4f8c7b9' } }, spec: { containers: [{ name: 'httpd', image: 'httpd:2.4' }] } },
+    },
   },
 });

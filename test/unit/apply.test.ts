@@ -1,15 +1,18 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import createPod from '../../handlers/api/v1/pods/create';
-import getPod from '../../handlers/api/v1/pods/get';
-import patchPod from '../../handlers/api/v1/pods/patch';
-import updatePod from '../../handlers/api/v1/pods/update';
-import patchPodStatus from '../../handlers/api/v1/pods/status/patch';
-import create from '../../handlers/api/v1/namespaces/create';
+import { routeHandler } from '../../shared/api/routes';
+import { namespaces } from '../../shared/resources/namespaces';
 import { schemaIndex } from '../../shared/api/handlers';
 import { pods } from '../../shared/resources/pods';
 import { apply, FieldSet, fieldSetOf, updateManagedFields } from '../../shared/k8s/apply';
 import { fakeCtx, namespace, NOW, req, type FakeCtx } from '../helpers/fake-ctx';
+
+const createPod = routeHandler(pods, 'create');
+const getPod = routeHandler(pods, 'get');
+const patchPod = routeHandler(pods, 'patch');
+const updatePod = routeHandler(pods, 'update');
+const patchPodStatus = routeHandler(pods, 'patch', 'status');
+const create = routeHandler(namespaces, 'create');
 
 const APPLY = { 'content-type': 'application/apply-patch+yaml' };
 const POD_URL = '/api/v1/namespaces/default/pods/web';

@@ -2,9 +2,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ConfigError, loadConfig } from '../../bridge/config';
 import { nodeFromDockerInfo } from '../../bridge/docker/nodes';
-import list from '../../handlers/api/v1/nodes/list';
+import { routeHandler } from '../../shared/api/routes';
 import { nodes } from '../../shared/resources/nodes';
 import { fakeCtx, req, TABLE_ACCEPT } from '../helpers/fake-ctx';
+
+const list = routeHandler(nodes, 'list');
 
 test('configuration: k2d defaults, and one clear error for a bad value', () => {
   const c = loadConfig({});

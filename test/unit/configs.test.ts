@@ -3,11 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import createCm from '../../handlers/api/v1/configmaps/create';
-import listCm from '../../handlers/api/v1/configmaps/list';
-import updateCm from '../../handlers/api/v1/configmaps/update';
-import createSecret from '../../handlers/api/v1/secrets/create';
-import listSecrets from '../../handlers/api/v1/secrets/list';
+import { routeHandler } from '../../shared/api/routes';
 import { DiskPersistence } from '../../bridge/disk-store';
 import { ConfigVolumes } from '../../bridge/docker/config-volumes';
 import { configMaps } from '../../shared/resources/configmaps';
@@ -16,6 +12,12 @@ import { namespaces } from '../../shared/resources/namespaces';
 import { ObjectStore } from '../../shared/store/object-store';
 import type { KObject } from '../../shared/k8s/meta';
 import { fakeCtx, req, TABLE_ACCEPT } from '../helpers/fake-ctx';
+
+const createCm = routeHandler(configMaps, 'create');
+const listCm = routeHandler(configMaps, 'list');
+const updateCm = routeHandler(configMaps, 'update');
+const createSecret = routeHandler(secrets, 'create');
+const listSecrets = routeHandler(secrets, 'list');
 
 const CM = '/api/v1/namespaces/default/configmaps';
 const SECRETS = '/api/v1/namespaces/default/secrets';

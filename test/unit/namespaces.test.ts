@@ -1,13 +1,15 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import create from '../../handlers/api/v1/namespaces/create';
-import del from '../../handlers/api/v1/namespaces/delete';
-import get from '../../handlers/api/v1/namespaces/get';
-import list from '../../handlers/api/v1/namespaces/list';
-import patch from '../../handlers/api/v1/namespaces/patch';
-import update from '../../handlers/api/v1/namespaces/update';
+import { routeHandler } from '../../shared/api/routes';
 import { namespaces } from '../../shared/resources/namespaces';
 import { fakeCtx, namespace, req, TABLE_ACCEPT } from '../helpers/fake-ctx';
+
+const create = routeHandler(namespaces, 'create');
+const del = routeHandler(namespaces, 'delete');
+const get = routeHandler(namespaces, 'get');
+const list = routeHandler(namespaces, 'list');
+const patch = routeHandler(namespaces, 'patch');
+const update = routeHandler(namespaces, 'update');
 
 test('get of a missing namespace is a 404 NotFound Status naming it', async () => {
   const res = await get(req('GET', '/api/v1/namespaces/nope'), fakeCtx());

@@ -1,15 +1,16 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import create from '../../handlers/api/v1/namespaces/create';
-import getNamespace from '../../handlers/api/v1/namespaces/get';
+import { routeHandler } from '../../shared/api/routes';
+import { namespaces } from '../../shared/resources/namespaces';
 import health from '../../handlers/healthz';
-import listNamespaces from '../../handlers/api/v1/namespaces/list';
 import { buildRouter } from '../../bridge/router';
 import { decodeKubernetesProtobuf } from '../../shared/k8s/protobuf';
 import { fakeCtx, req } from '../helpers/fake-ctx';
 import { bytesField, envelope, int, msg, str } from '../helpers/protobuf';
 
-
+const create = routeHandler(namespaces, 'create');
+const getNamespace = routeHandler(namespaces, 'get');
+const listNamespaces = routeHandler(namespaces, 'list');
 
 test('a protobuf Namespace as kubectl 1.32 sends it decodes to its JSON form', () => {
   const raw = [

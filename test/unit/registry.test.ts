@@ -4,6 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { RouteHandler } from '../../shared/api/handlers';
 import { aggregatedDiscovery, apiResourceList } from '../../shared/api/discovery';
+import { resourceRoutes, routeHandler } from '../../shared/api/routes';
 import { registry } from '../../shared/resources/index';
 import coreDiscovery from '../../handlers/api/discovery';
 import openapiV3 from '../../handlers/openapi/v3';
@@ -14,11 +15,16 @@ const root = join(import.meta.dirname, '../../handlers');
 const files = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
 
-const modules = await Promise.all(
+/** The non-resource routes kept as files, and every kind's routes as the build derives them. */
+const fileModules = await Promise.all(
   files(root).map(async (f) => ({ file: relative(root, f), handler: (await import(f)).default as RouteHandler })),
 );
+const derived = registry.flatMap((def) =>
+  resourceRoutes(def).map((r) => ({ def, route: r, file: `${r.file}.ts`, handler: routeHandler(def, r.verb, r.subresource) })),
+);
+const modules = [...fileModules, ...derived];
 
-test('every handler module exports a mounted fetch handler', () => {
+test('every route module exports a mounted fetch handler', () => {
   for (const { file, handler } of modules) {
     assert.type(handler, 'function', file);
     assert.ok(handler.paths.length > 0, file);
@@ -26,26 +32,56 @@ test('every handler module exports a mounted fetch handler', () => {
   }
 });
 
+test('handlers/ holds only non-resource routes: a kind has no hand-written modules', () => {
+  for (const { file, handler } of fileModules) assert.is(handler.resource, undefined, file);
+});
+
 test('each kind has one handler per verb, in the folder its URL names, and none for verbs it lacks', () => {
   for (const def of registry) {
-    const own = modules.filter((m) => m.handler.resource === def.resource && !m.handler.subresource);
+    const own = derived.filter((m) => m.def === def && !m.route.subresource);
     const verbs = def.verbs.filter((v) => v !== 'watch').sort();
     assert.equal(own.map((m) => m.handler.verb).sort(), verbs, def.resource);
-    for (const m of own) assert.is(m.file, `${def.prefix.slice(1)}/${def.plural}/${m.handler.verb}.ts`);
+    for (const m of own) {
+      assert.is(m.handler.resource, def.resource, m.file);
+      assert.is(m.handler.subresource, undefined, m.file);
+      assert.is(m.file, `${def.prefix.slice(1)}/${def.plural}/${m.handler.verb}.ts`);
+    }
+    assert.throws(() => routeHandler(def, 'watch'), /no watch route/, def.resource);
   }
 });
 
-test('each subresource a kind declares has its handlers, under <plural>/<subresource>', () => {
+test('each subresource a kind declares has its handlers, under <plural>/<subresource>, for the verbs the kind has', () => {
   for (const def of registry) {
-    const subs = new Set(modules.filter((m) => m.handler.resource === def.resource && m.handler.subresource).map((m) => m.handler.subresource));
-    assert.equal([...subs].sort(), [...def.subresources].sort(), def.resource);
-    for (const m of modules.filter((m) => m.handler.resource === def.resource && m.handler.subresource)) {
+    const subs = derived.filter((m) => m.def === def && m.route.subresource);
+    assert.equal([...new Set(subs.map((m) => m.handler.subresource))].sort(), [...def.subresources].sort(), def.resource);
+    for (const m of subs) {
+      assert.is(m.handler.resource, def.resource, m.file);
+      assert.is(m.handler.subresource, m.route.subresource, m.file);
+      assert.is(m.handler.verb, m.route.verb, m.file);
+      assert.ok(def.verbs.includes(m.route.verb), m.file);
       assert.ok(m.file.startsWith(`${def.prefix.slice(1)}/${def.plural}/${m.handler.subresource}`), m.file);
     }
   }
+  assert.equal(derived.filter((m) => m.def.kind === 'Node' && m.route.subresource).map((m) => m.file), ['api/v1/nodes/status/get.ts']);
 });
 
-test('no two handlers claim the same method and path', () => {
+test('every route is mounted at the URL its module path names', () => {
+  for (const { def, route, handler, file } of derived) {
+    const item = `${def.prefix}/${def.namespaced ? 'namespaces/:namespace/' : ''}${def.plural}/:name`;
+    const expected = route.subresource
+      ? [`${item}/${route.subresource}`]
+      : ['get', 'update', 'patch', 'delete'].includes(route.verb)
+        ? [item]
+        : route.verb === 'list' || !def.namespaced
+          ? [`${def.prefix}/${def.plural}`, ...(def.namespaced ? [`${def.prefix}/namespaces/:namespace/${def.plural}`] : [])]
+          : [`${def.prefix}/namespaces/:namespace/${def.plural}`];
+    assert.equal(handler.paths, expected, file);
+    const method = { list: 'GET', get: 'GET', create: 'POST', update: 'PUT', patch: 'PATCH', delete: 'DELETE', deletecollection: 'DELETE' }[route.verb as string];
+    assert.is(handler.method, method, file);
+  }
+});
+
+test('no two handlers claim the same method and path, or the same module path', () => {
   const seen = new Set<string>();
   for (const { handler } of modules) {
     for (const p of handler.paths) {
@@ -54,6 +90,8 @@ test('no two handlers claim the same method and path', () => {
       seen.add(key);
     }
   }
+  const paths = modules.map((m) => m.file);
+  assert.is(new Set(paths).size, paths.length);
 });
 
 test('discovery lists exactly the registry, in both forms', async () => {

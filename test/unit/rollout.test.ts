@@ -3,14 +3,16 @@ import * as assert from 'uvu/assert';
 import { availability, newRSReplicas, scaleDownOld, setCondition, surgeAndUnavailable, templateHash, templateKey } from '../../bridge/controllers/rollout';
 import { GarbageCollector } from '../../bridge/controllers/garbage-collector';
 import { WorkloadController } from '../../bridge/controllers/workloads';
-import createDeployment from '../../handlers/apis/apps/v1/deployments/create';
-import deleteDeployment from '../../handlers/apis/apps/v1/deployments/delete';
-import scalePatch from '../../handlers/apis/apps/v1/deployments/scale/patch';
-import scaleGet from '../../handlers/apis/apps/v1/deployments/scale/get';
+import { routeHandler } from '../../shared/api/routes';
 import { pods } from '../../shared/resources/pods';
 import { deployments, replicaSets } from '../../shared/resources/workloads';
 import type { KObject } from '../../shared/k8s/meta';
 import { fakeCtx, req } from '../helpers/fake-ctx';
+
+const createDeployment = routeHandler(deployments, 'create');
+const deleteDeployment = routeHandler(deployments, 'delete');
+const scalePatch = routeHandler(deployments, 'patch', 'scale');
+const scaleGet = routeHandler(deployments, 'get', 'scale');
 
 const d = (replicas: number, rollingUpdate: Record<string, unknown> = {}, type = 'RollingUpdate') =>
   ({ metadata: { name: 'web' }, spec: { replicas, strategy: { type, rollingUpdate } } }) as never;

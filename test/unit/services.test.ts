@@ -1,10 +1,7 @@
 import { registryEnv } from '../../shared/registry/store';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import create from '../../handlers/api/v1/services/create';
-import list from '../../handlers/api/v1/services/list';
-import update from '../../handlers/api/v1/services/update';
-import patch from '../../handlers/api/v1/services/patch';
+import { routeHandler } from '../../shared/api/routes';
 import { desiredEndpoints, desiredSlices, EndpointsController, portGroups } from '../../bridge/controllers/endpoints';
 import { proxyTargets } from '../../bridge/docker/services';
 import { endpointSlices, endpoints } from '../../shared/resources/endpoints';
@@ -12,6 +9,11 @@ import { pods } from '../../shared/resources/pods';
 import { services } from '../../shared/resources/services';
 import type { KObject } from '../../shared/k8s/meta';
 import { fakeCtx, req, TABLE_ACCEPT } from '../helpers/fake-ctx';
+
+const create = routeHandler(services, 'create');
+const list = routeHandler(services, 'list');
+const update = routeHandler(services, 'update');
+const patch = routeHandler(services, 'patch');
 
 const URL = '/api/v1/namespaces/default/services';
 const svc = (name: string, spec: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec });

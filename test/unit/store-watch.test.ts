@@ -1,33 +1,16 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import create from '../../handlers/api/v1/namespaces/create';
-import get from '../../handlers/api/v1/namespaces/get';
-import list from '../../handlers/api/v1/namespaces/list';
-import patch from '../../handlers/api/v1/namespaces/patch';
+import { routeHandler } from '../../shared/api/routes';
 import { humanDuration } from '../../shared/k8s/time';
 import { namespaces } from '../../shared/resources/namespaces';
 import { ObjectStore } from '../../shared/store/object-store';
 import { fakeCtx, namespace, req, TABLE_ACCEPT } from '../helpers/fake-ctx';
+import { watchEvents } from '../helpers/watch';
 
-/** Reads newline-delimited watch events until `count` arrived, then aborts the request. */
-async function events(res: Response, count: number, abort: AbortController) {
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  const out: Array<{ type: string; object: any }> = [];
-  while (out.length < count) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    buffer += decoder.decode(value);
-    let nl;
-    while ((nl = buffer.indexOf('\n')) >= 0) {
-      out.push(JSON.parse(buffer.slice(0, nl)));
-      buffer = buffer.slice(nl + 1);
-    }
-  }
-  abort.abort();
-  return out;
-}
+const create = routeHandler(namespaces, 'create');
+const get = routeHandler(namespaces, 'get');
+const list = routeHandler(namespaces, 'list');
+const patch = routeHandler(namespaces, 'patch');
 
 test('store: resourceVersions grow, generation follows spec changes, deletes bump the version', async () => {
   const store = new ObjectStore({ clock: { now: () => new Date(0) } });
@@ -63,7 +46,7 @@ test('watch from now: ADDED for what exists, then live changes in order, DELETED
   const abort = new AbortController();
   const res = await list(new Request('https://k2d.test/api/v1/namespaces?watch=true&labelSelector=team%3Da', { signal: abort.signal }), ctx);
   assert.is(res.status, 200);
-  const pending = events(res, 3, abort);
+  const pending = watchEvents(res, 3, abort);
   await create(req('POST', '/api/v1/namespaces', namespace('w', { labels: { team: 'b' } })), ctx);
   await patch(req('PATCH', '/api/v1/namespaces/w', { metadata: { labels: { team: 'a' } } }, { 'content-type': 'application/merge-patch+json' }), ctx);
   await patch(req('PATCH', '/api/v1/namespaces/w', { metadata: { labels: { x: '1' } } }, { 'content-type': 'application/merge-patch+json' }), ctx);
@@ -80,7 +63,7 @@ test('watch resumes after a resourceVersion without repeating older changes', as
   await create(req('POST', '/api/v1/namespaces', namespace('two')), ctx);
   const abort = new AbortController();
   const res = await list(new Request(`https://k2d.test/api/v1/namespaces?watch=1&resourceVersion=${rv}`, { signal: abort.signal }), ctx);
-  const got = await events(res, 1, abort);
+  const got = await watchEvents(res, 1, abort);
   assert.equal(got.map((e) => [e.type, e.object.metadata.name]), [['ADDED', 'two']]);
 });
 
@@ -90,7 +73,7 @@ test('watch from a resourceVersion no longer kept gets one ERROR event with a 41
   await create(req('POST', '/api/v1/namespaces', namespace('b')), ctx);
   const abort = new AbortController();
   const res = await list(new Request('https://k2d.test/api/v1/namespaces?watch=true&resourceVersion=1', { signal: abort.signal }), ctx);
-  const [event] = await events(res, 1, abort);
+  const [event] = await watchEvents(res, 1, abort);
   assert.is(event.type, 'ERROR');
   assert.is(event.object.code, 410);
   assert.is(event.object.reason, 'Expired');
@@ -101,7 +84,7 @@ test('watch with sendInitialEvents ends the initial state with a marked BOOKMARK
   const ctx = fakeCtx();
   const abort = new AbortController();
   const res = await list(new Request('https://k2d.test/api/v1/namespaces?watch=true&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan', { signal: abort.signal }), ctx);
-  const got = await events(res, 5, abort);
+  const got = await watchEvents(res, 5, abort);
   assert.equal(got.map((e) => e.type), ['ADDED', 'ADDED', 'ADDED', 'ADDED', 'BOOKMARK']);
   assert.is(got[4].object.metadata.annotations['k8s.io/initial-events-end'], 'true');
 });
@@ -110,7 +93,7 @@ test('a Table watch sends column definitions in the first event only', async () 
   const ctx = fakeCtx();
   const abort = new AbortController();
   const res = await list(new Request('https://k2d.test/api/v1/namespaces?watch=true', { signal: abort.signal, headers: { accept: TABLE_ACCEPT } }), ctx);
-  const got = await events(res, 2, abort);
+  const got = await watchEvents(res, 2, abort);
   assert.is(got[0].object.kind, 'Table');
   assert.is(got[0].object.columnDefinitions.length, 3);
   assert.equal(got[1].object.columnDefinitions, []);
@@ -121,7 +104,7 @@ test('a watch on one item sees only that item', async () => {
   const ctx = fakeCtx();
   const abort = new AbortController();
   const res = await get(new Request('https://k2d.test/api/v1/namespaces/default?watch=true', { signal: abort.signal }), ctx);
-  const got = await events(res, 1, abort);
+  const got = await watchEvents(res, 1, abort);
   assert.equal(got.map((e) => e.object.metadata.name), ['default']);
 });
 

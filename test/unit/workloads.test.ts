@@ -3,13 +3,15 @@ import * as assert from 'uvu/assert';
 import { maxUnavailable, pausedConditions, rolloutConditions, type Condition } from '../../bridge/controllers/rollout';
 import { GarbageCollector } from '../../bridge/controllers/garbage-collector';
 import { WorkloadController } from '../../bridge/controllers/workloads';
-import createDeployment from '../../handlers/apis/apps/v1/deployments/create';
-import deleteDeployment from '../../handlers/apis/apps/v1/deployments/delete';
+import { routeHandler } from '../../shared/api/routes';
 import type { KObject } from '../../shared/k8s/meta';
 import { namespaces } from '../../shared/resources/namespaces';
 import { pods } from '../../shared/resources/pods';
 import { deployments, replicaSets } from '../../shared/resources/workloads';
 import { fakeCtx, req, type FakeCtx } from '../helpers/fake-ctx';
+
+const createDeployment = routeHandler(deployments, 'create');
+const deleteDeployment = routeHandler(deployments, 'delete');
 
 type Json = any;
 

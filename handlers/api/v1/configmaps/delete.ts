@@ -1,4 +1,0 @@
-import { deleteHandler } from '../../../../shared/api/handlers';
-import { configMaps } from '../../../../shared/resources/configmaps';
-
-export default deleteHandler(configMaps);

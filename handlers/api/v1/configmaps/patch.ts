@@ -1,4 +1,0 @@
-import { patchHandler } from '../../../../shared/api/handlers';
-import { configMaps } from '../../../../shared/resources/configmaps';
-
-export default patchHandler(configMaps);

@@ -1,4 +1,0 @@
-import { getHandler } from '../../../../shared/api/handlers';
-import { events } from '../../../../shared/resources/events';
-
-export default getHandler(events);

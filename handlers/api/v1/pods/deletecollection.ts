@@ -1,4 +1,0 @@
-import { deleteCollectionHandler } from '../../../../shared/api/handlers';
-import { pods } from '../../../../shared/resources/pods';
-
-export default deleteCollectionHandler(pods);

@@ -1,3 +1,0 @@
-import { logHandler } from '../../../../shared/api/logs';
-
-export default logHandler();

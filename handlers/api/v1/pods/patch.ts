@@ -1,4 +1,0 @@
-import { patchHandler } from '../../../../shared/api/handlers';
-import { pods } from '../../../../shared/resources/pods';
-
-export default patchHandler(pods);

@@ -1,4 +1,0 @@
-import { deleteCollectionHandler } from '../../../../shared/api/handlers';
-import { secrets } from '../../../../shared/resources/secrets';
-
-export default deleteCollectionHandler(secrets);

@@ -1,4 +1,0 @@
-import { patchHandler } from '../../../../shared/api/handlers';
-import { services } from '../../../../shared/resources/services';
-
-export default patchHandler(services);

@@ -1,4 +1,0 @@
-import { createHandler } from '../../../../../shared/api/handlers';
-import { deployments } from '../../../../../shared/resources/workloads';
-
-export default createHandler(deployments);

@@ -1,4 +1,0 @@
-import { statusUpdateHandler } from '../../../../../../shared/api/handlers';
-import { replicaSets } from '../../../../../../shared/resources/workloads';
-
-export default statusUpdateHandler(replicaSets);

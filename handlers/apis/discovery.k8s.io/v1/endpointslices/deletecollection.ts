@@ -1,4 +1,0 @@
-import { deleteCollectionHandler } from '../../../../../shared/api/handlers';
-import { endpointSlices } from '../../../../../shared/resources/endpoints';
-
-export default deleteCollectionHandler(endpointSlices);
