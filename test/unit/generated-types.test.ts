@@ -1,0 +1,62 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { z } from 'zod';
+import { OUT_DIR, generate } from '../../scripts/generate-types';
+import * as apps from '../../shared/k8s/generated/apps-v1';
+import * as core from '../../shared/k8s/generated/core-v1';
+import * as meta from '../../shared/k8s/generated/meta-v1';
+import * as rbac from '../../shared/k8s/generated/rbac-v1';
+import { MESSAGES } from '../../shared/k8s/protobuf';
+
+const root = join(import.meta.dirname, '../..');
+const files = generate();
+
+test('the committed generated types are what the generator makes of the pinned models and the overlay', () => {
+  const committed = readdirSync(join(root, OUT_DIR)).map((f) => `${OUT_DIR}/${f}`).sort();
+  assert.equal(committed, [...files.keys()].sort(), 'run `npm run generate`');
+  for (const [path, text] of files) assert.ok(readFileSync(join(root, path), 'utf8') === text, `${path} is stale: run \`npm run generate\``);
+});
+
+const idOf = (schema: z.ZodType) => (schema.meta() as { id?: string } | undefined)?.id;
+
+test('each type lands in the package OpenAPI names it by, even where the client drops the group', () => {
+  assert.is(idOf(core.TopologySelectorTerm), 'io.k8s.api.core.v1.TopologySelectorTerm');
+  assert.is(idOf(core.EndpointPort), 'io.k8s.api.core.v1.EndpointPort');
+  assert.is(idOf(core.PodTemplateSpec), 'io.k8s.api.core.v1.PodTemplateSpec');
+  assert.is(idOf(apps.DeploymentSpec), 'io.k8s.api.apps.v1.DeploymentSpec');
+  assert.is(idOf(rbac.Subject), 'io.k8s.api.rbac.v1.Subject');
+  assert.is(idOf(meta.LabelSelector), 'io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector');
+  const ids = [...files.values()].flatMap((text) => [...text.matchAll(/id: "([^"]+)"/g)].map((m) => m[1]));
+  assert.is(new Set(ids).size, ids.length, 'an OpenAPI id is generated twice');
+});
+
+test('the overlay reaches the schemas: Quantity and IntOrString fields, free-form volume plugins, nullable condition times', () => {
+  assert.ok(core.ResourceRequirements.safeParse({ limits: { cpu: 1, memory: '1Gi' } }).success);
+  assert.not.ok(core.ResourceRequirements.safeParse({ limits: { memory: '1 Gi' } }).success);
+  assert.ok(core.ServicePort.safeParse({ port: 80, targetPort: 'http' }).success);
+  assert.ok(core.Volume.safeParse({ name: 'v', rbd: { anything: true } }).success);
+  assert.ok(core.PodCondition.safeParse({ type: 'Ready', status: 'True', lastProbeTime: null }).success);
+  assert.not.ok(meta.ObjectMeta.safeParse({ creationTimestamp: null }).success);
+});
+
+// The protobuf layouts are hand-kept (no package ships the field numbers): their JSON names must at least be
+// the API's, or a decoded field would land where no schema expects it.
+test('every field of a protobuf layout is a field of the generated type of that name', () => {
+  const schemas: Record<string, unknown> = { ...apps, ...core, ...meta };
+  let checked = 0;
+  for (const [message, fields] of Object.entries(MESSAGES)) {
+    const schema = schemas[message] as { shape?: Record<string, unknown> } | undefined;
+    if (!schema?.shape) continue;
+    for (const line of fields) {
+      const name = line.split(' ')[1];
+      if (name.startsWith('...')) continue;
+      assert.ok(name in schema.shape, `${message}.${name}`);
+      checked++;
+    }
+  }
+  assert.ok(checked > 300, `only ${checked} fields checked`);
+});
+
+test.run();
