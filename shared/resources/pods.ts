@@ -20,7 +20,7 @@ export const PodSchema = z
     description: 'Pod is a collection of containers that can run on a host. In k2d-ts each container is a Docker container; they share the first container\'s network.',
   });
 
-export type Pod = KObject & { spec: Json; status?: Json };
+export type Pod = KObject & { spec: PodSpec; status?: PodStatus };
 
 /** Marks a pod that mirrors a Docker container the server did not create (value: the container id). */
 export const EXTERNAL_ANNOTATION = 'k2d.io/docker-container';
@@ -217,7 +217,7 @@ export const pods = defineResource<Pod>({
     { name: 'IP', type: 'string', priority: 1, description: 'podIP is the IP address allocated to the pod.', cell: (p) => p.status?.podIP ?? '<none>' },
     { name: 'Node', type: 'string', priority: 1, description: 'NodeName is a request to schedule this pod onto a specific node.', cell: (p) => p.spec?.nodeName ?? '<none>' },
     { name: 'Nominated Node', type: 'string', priority: 1, description: 'nominatedNodeName is set only when this pod preempts other pods on the node.', cell: (p) => p.status?.nominatedNodeName ?? '<none>' },
-    { name: 'Readiness Gates', type: 'string', priority: 1, description: 'If specified, all readiness gates will be evaluated for pod readiness.', cell: (p) => ((p.spec?.readinessGates ?? []) as Json[]).length ? String(p.spec.readinessGates.length) : '<none>' },
+    { name: 'Readiness Gates', type: 'string', priority: 1, description: 'If specified, all readiness gates will be evaluated for pod readiness.', cell: (p) => ((p.spec?.readinessGates ?? []) as Json[]).length ? String(p.spec.readinessGates!.length) : '<none>' },
   ],
   fieldSelectors: {
     'status.phase': (p) => p.status?.phase,

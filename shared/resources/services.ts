@@ -20,7 +20,7 @@ export const ServiceSchema = z
       'Service is a named abstraction of software service (for example, mysql) consisting of local port (for example 3306) that the proxy listens on, and the selector that determines which pods will answer requests sent through the proxy.',
   });
 
-export type Service = KObject & { spec: Json; status?: Json };
+export type Service = KObject & { spec: ServiceSpec; status?: ServiceStatus };
 
 export const SERVICE_TYPES = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
 
