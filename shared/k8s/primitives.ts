@@ -34,6 +34,7 @@ export const IntOrString = z
     format: 'int-or-string',
     description: 'IntOrString is a type that can hold an int32 or a string. When used in JSON or YAML marshalling and unmarshalling, it produces or consumes the inner type.',
   });
+export type IntOrString = z.infer<typeof IntOrString>;
 
 export const Quantity = z
   .custom<string | number>((v) => (typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))) && isQuantity(v), {
@@ -44,6 +45,7 @@ export const Quantity = z
     type: 'string',
     description: 'Quantity is a fixed-point representation of a number. It provides convenient marshaling/unmarshaling in JSON and YAML, in addition to String() and AsInt64() accessors.',
   });
+export type Quantity = z.infer<typeof Quantity>;
 
 export interface ListExtensions {
   type?: 'atomic' | 'set' | 'map';
