@@ -7,8 +7,11 @@ import { OUT_DIR, generate } from '../../scripts/generate-types';
 import * as apps from '../../shared/k8s/generated/apps-v1';
 import * as core from '../../shared/k8s/generated/core-v1';
 import * as meta from '../../shared/k8s/generated/meta-v1';
+import * as batch from '../../shared/k8s/generated/batch-v1';
 import * as rbac from '../../shared/k8s/generated/rbac-v1';
 import { MESSAGES } from '../../shared/k8s/protobuf';
+import { defineResource, type ResourceDefinition } from '../../shared/api/resource';
+import { SchemaIndex } from '../../shared/api/schema';
 
 const root = join(import.meta.dirname, '../..');
 const files = generate();
@@ -39,6 +42,21 @@ test('the overlay reaches the schemas: Quantity and IntOrString fields, free-for
   assert.ok(core.Volume.safeParse({ name: 'v', rbd: { anything: true } }).success);
   assert.ok(core.PodCondition.safeParse({ type: 'Ready', status: 'True', lastProbeTime: null }).success);
   assert.not.ok(meta.ObjectMeta.safeParse({ creationTimestamp: null }).success);
+});
+
+test('a generated kind is a definition schema as it stands: it parses, and strict decoding finds typos in it', () => {
+  const def = defineResource({ group: 'batch', version: 'v1', kind: 'Job', plural: 'jobs', namespaced: true, verbs: ['get'], columns: [], schema: batch.Job }) as unknown as ResourceDefinition;
+  const index = new SchemaIndex([def]);
+  const job = {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'pi' },
+    spec: { backoffLimit: 4, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'pi', image: 'perl', command: ['perl', '-e', '1'], resourcess: {} }] } } },
+  };
+  assert.ok(batch.Job.safeParse(job).success);
+  assert.equal(index.unknownFields(def, job), ['spec.template.spec.containers[0].resourcess']);
+  assert.is(index.components['io.k8s.api.batch.v1.JobSpec'].properties!.backoffLimit.format, 'int32');
+  assert.equal(index.components['io.k8s.api.core.v1.PodSpec'].properties!.containers['x-kubernetes-list-map-keys'], ['name']);
 });
 
 // The protobuf layouts are hand-kept (no package ships the field numbers): their JSON names must at least be
