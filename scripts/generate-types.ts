@@ -1,7 +1,10 @@
-// Emits the zod schemas and TypeScript types of the Kubernetes API (shared/k8s/generated/) from the
-// Kubernetes 1.32 models that the official JavaScript client ships (devDependency
-// `kubernetes-client-node-1.32`, an alias of @kubernetes/client-node 1.1.x, generated from the v1.32.0
-// OpenAPI), plus the hand-kept facts those models lose (scripts/k8s-overlay.ts).
+// Emits the zod schemas and TypeScript types of the Kubernetes API (shared/k8s/generated/) from two
+// renderings of the Kubernetes v1.32.0 OpenAPI that npm packages ship, pinned as devDependencies:
+//  - the official JavaScript client's models (`kubernetes-client-node-1.32`, an alias of
+//    @kubernetes/client-node 1.1.x): every type, field, JSON name, format and required field;
+//  - cdk8s-plus-32's generated imports (lib/imports/k8s.d.ts): the descriptions, which the client drops for
+//    every field whose type is another model, each tagged with its OpenAPI name (`@schema <id>#<field>`);
+// plus the hand-kept facts neither carries (scripts/k8s-overlay.ts).
 //
 //   npm run generate          writes the files
 //   generate()                returns them, for the unit test that keeps the committed output fresh
@@ -12,6 +15,7 @@ import * as overlay from './k8s-overlay';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const MODELS = join(ROOT, 'node_modules/kubernetes-client-node-1.32/dist/gen/models');
+const DOCS = join(ROOT, 'node_modules/cdk8s-plus-32/lib/imports/k8s.d.ts');
 export const OUT_DIR = 'shared/k8s/generated';
 
 interface Attribute {
@@ -65,6 +69,23 @@ function model(cls: string): Model {
   const out = { cls, description: head[1] && unescape(head[1]), fields };
   models.set(cls, out);
   return out;
+}
+
+let docs: Map<string, string> | undefined;
+/** Descriptions by OpenAPI name (`io.k8s.api.core.v1.PodSpec`, `io.k8s.api.core.v1.PodSpec#affinity`), paragraphs kept. */
+function descriptions(): Map<string, string> {
+  if (docs) return docs;
+  docs = new Map();
+  for (const m of readFileSync(DOCS, 'utf8').matchAll(/\/\*\*\n([\s\S]*?)\*\//g)) {
+    const lines = m[1].split('\n').map((l) => l.replace(/^\s*\* ?/, '').trimEnd());
+    const schema = lines.find((l) => l.startsWith('@schema '));
+    if (!schema) continue;
+    const key = schema.slice('@schema '.length).trim();
+    const end = lines.findIndex((l) => l.startsWith('@'));
+    const text = lines.slice(0, end).join('\n').trim();
+    if (text && !docs.has(key)) docs.set(key, text);
+  }
+  return docs;
 }
 
 /** The model classes a type string refers to: `Array<V1Container>`, `{ [key: string]: V1X; }`, `V1X`. */
@@ -127,6 +148,9 @@ function rootClass(kind: string, pkg: Package): string {
 
 const str = (s: string) => JSON.stringify(s);
 
+/** The package of every class, once generate() has assigned them. */
+let OWNER = new Map<string, Package>();
+
 interface Emitter {
   pkg: Package;
   owner: Map<string, Package>;
@@ -188,12 +212,19 @@ function reference(e: Emitter, cls: string): string {
   return name;
 }
 
-function description(m: Model, f: Field): string | undefined {
-  if (f.description) return f.description;
-  // The client's generator drops the description of a field whose type is another model; the type's own
-  // description is the next best thing kubectl explain can print.
+function description(id: string, f: Field): string | undefined {
+  const text = descriptions().get(`${id}#${f.baseName}`) ?? f.description;
+  if (text) return text;
+  // Neither source describes the field (cdk8s leaves out apiVersion and kind of a few types): the
+  // description of its type is the next best thing kubectl explain can print.
   const [cls] = refs(f.type);
-  return cls ? model(cls).description : undefined;
+  return cls ? typeDescription(cls) : undefined;
+}
+
+function typeDescription(cls: string): string | undefined {
+  const m = model(cls);
+  const pkg = OWNER.get(cls);
+  return (pkg && descriptions().get(`${pkg.prefix}.${shortName(cls)}`)) ?? m.description;
 }
 
 function emitModel(e: Emitter, cls: string): string {
@@ -203,13 +234,14 @@ function emitModel(e: Emitter, cls: string): string {
   const lines = m.fields.map((f) => {
     let expr = zodType(e, m, f);
     if (!f.required) expr += '.optional()';
-    const d = description(m, f);
+    const d = description(id, f);
     if (d) expr += `.describe(${str(d)})`;
     const key = /^[A-Za-z_$][\w$]*$/.test(f.baseName) ? f.baseName : str(f.baseName);
     return `    ${key}: ${expr},`;
   });
   const meta = [`id: ${str(id)}`];
-  if (m.description) meta.push(`description: ${str(m.description)}`);
+  const d = typeDescription(cls);
+  if (d) meta.push(`description: ${str(d)}`);
   if (overlay.ATOMIC_TYPES.includes(`${e.pkg.key}.${name}`)) meta.push(`'x-kubernetes-map-type': 'atomic'`);
   return [
     `export const ${name} = z`,
@@ -243,6 +275,7 @@ function ordered(classes: string[], owner: Map<string, Package>, pkg: Package): 
 export function generate(): Map<string, string> {
   const packages = overlay.GENERATED.map((p) => ({ ...p, file: p.key.replace('.', '-') }));
   const owner = assignPackages(packages);
+  OWNER = owner;
   const seen = new Set<string>();
   const files = new Map<string, string>();
   for (const pkg of packages) {
@@ -254,8 +287,8 @@ export function generate(): Map<string, string> {
       return emitModel(e, cls);
     });
     const header = [
-      `// Generated by scripts/generate-types.ts from the Kubernetes v1.32.0 models (kubernetes-client-node-1.32)`,
-      `// and scripts/k8s-overlay.ts. Do not edit: change the overlay and run \`npm run generate\`.`,
+      `// Generated by scripts/generate-types.ts from the Kubernetes v1.32.0 OpenAPI as kubernetes-client-node-1.32`,
+      `// and cdk8s-plus-32 ship it, and scripts/k8s-overlay.ts. Do not edit: change the overlay, run \`npm run generate\`.`,
       `import { z } from 'zod';`,
       ...(e.used.size ? [`import { ${[...e.used].sort().join(', ')} } from '../primitives';`] : []),
       ...[...e.imports].sort().map(([file, names]) => `import { ${[...names].sort().join(', ')} } from './${file}';`),
