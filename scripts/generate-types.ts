@@ -298,6 +298,15 @@ export function generate(): Map<string, string> {
   // An overlay entry that names nothing we generate is a typo or a field that moved: fail loudly.
   const stale = [...Object.keys(overlay.LISTS), ...overlay.UNTYPED_LISTS, ...overlay.QUANTITIES, ...overlay.ATOMIC_MAPS, ...overlay.ATOMIC_TYPES, ...overlay.JSON_VALUES].filter((k) => !seen.has(k));
   if (stale.length) throw new Error(`scripts/k8s-overlay.ts names what is not generated: ${stale.join(', ')}`);
+  // Both sources render the same OpenAPI: a field only the descriptions know means they are of different versions.
+  const emitted = new Map(packages.map((p) => [p.prefix, p.key]));
+  const unknown = [...descriptions().keys()].filter((k) => {
+    const [type, field] = k.split('#');
+    const at = type.lastIndexOf('.');
+    const pkg = emitted.get(type.slice(0, at));
+    return field !== undefined && pkg && seen.has(`${pkg}.${type.slice(at + 1)}`) && !seen.has(`${pkg}.${type.slice(at + 1)}.${field}`);
+  });
+  if (unknown.length) throw new Error(`cdk8s-plus-32 describes fields the client's models lack: ${unknown.join(', ')}`);
   return files;
 }
 

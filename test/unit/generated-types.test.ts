@@ -44,6 +44,11 @@ test('the overlay reaches the schemas: Quantity and IntOrString fields, free-for
   assert.not.ok(meta.ObjectMeta.safeParse({ creationTimestamp: null }).success);
 });
 
+test('fields whose type is another model keep their own description', () => {
+  assert.is(core.PodSpec.shape.affinity.description, "If specified, the pod's scheduling constraints");
+  assert.match(apps.DeploymentSpec.shape.template.description!, /^Template describes the pods that will be created/);
+});
+
 test('a generated kind is a definition schema as it stands: it parses, and strict decoding finds typos in it', () => {
   const def = defineResource({ group: 'batch', version: 'v1', kind: 'Job', plural: 'jobs', namespaced: true, verbs: ['get'], columns: [], schema: batch.Job }) as unknown as ResourceDefinition;
   const index = new SchemaIndex([def]);
