@@ -7,8 +7,12 @@ import { OUT_DIR, generate } from '../../scripts/generate-types';
 import * as apps from '../../shared/k8s/generated/apps-v1';
 import * as core from '../../shared/k8s/generated/core-v1';
 import * as meta from '../../shared/k8s/generated/meta-v1';
+import * as apiextensions from '../../shared/k8s/generated/apiextensions-v1';
 import * as batch from '../../shared/k8s/generated/batch-v1';
+import * as coordination from '../../shared/k8s/generated/coordination-v1';
+import * as networking from '../../shared/k8s/generated/networking-v1';
 import * as rbac from '../../shared/k8s/generated/rbac-v1';
+import * as storage from '../../shared/k8s/generated/storage-v1';
 import { MESSAGES } from '../../shared/k8s/protobuf';
 import { defineResource, type ResourceDefinition } from '../../shared/api/resource';
 import { SchemaIndex } from '../../shared/api/schema';
@@ -62,6 +66,35 @@ test('a generated kind is a definition schema as it stands: it parses, and stric
   assert.equal(index.unknownFields(def, job), ['spec.template.spec.containers[0].resourcess']);
   assert.is(index.components['io.k8s.api.batch.v1.JobSpec'].properties!.backoffLimit.format, 'int32');
   assert.equal(index.components['io.k8s.api.core.v1.PodSpec'].properties!.containers['x-kubernetes-list-map-keys'], ['name']);
+});
+
+test('manifests of the kinds still to come parse and have no unknown fields', () => {
+  const podSpec = { containers: [{ name: 'a', image: 'nginx', ports: [{ containerPort: 80 }], resources: { requests: { cpu: 0.5, memory: '64Mi' } } }] };
+  const claim = { accessModes: ['ReadWriteOnce'], storageClassName: 'local', resources: { requests: { storage: '1Gi' } } };
+  const samples: Array<[string, z.ZodType, object]> = [
+    ['StatefulSet', apps.StatefulSet, { metadata: { name: 'db' }, spec: { serviceName: 'db', selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: podSpec }, volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: claim }], persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete' } } }],
+    ['DaemonSet', apps.DaemonSet, { metadata: { name: 'd' }, spec: { selector: { matchLabels: { a: 'b' } }, template: { spec: podSpec }, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } } } }],
+    ['ControllerRevision', apps.ControllerRevision, { metadata: { name: 'r' }, revision: 1, data: { spec: {} } }],
+    ['CronJob', batch.CronJob, { metadata: { name: 'c' }, spec: { schedule: '*/5 * * * *', jobTemplate: { spec: { backoffLimit: 2, template: { spec: { ...podSpec, restartPolicy: 'OnFailure' } } } } } }],
+    ['Ingress', networking.Ingress, { metadata: { name: 'i' }, spec: { ingressClassName: 'nginx', tls: [{ hosts: ['a.example'], secretName: 's' }], rules: [{ host: 'a.example', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }] } }],
+    ['IngressClass', networking.IngressClass, { metadata: { name: 'nginx' }, spec: { controller: 'k8s.io/ingress-nginx' } }],
+    ['Role', rbac.Role, { metadata: { name: 'r' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }] }],
+    ['ClusterRoleBinding', rbac.ClusterRoleBinding, { metadata: { name: 'b' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' }, subjects: [{ kind: 'ServiceAccount', name: 'default', namespace: 'default' }] }],
+    ['StorageClass', storage.StorageClass, { metadata: { name: 'local' }, provisioner: 'k2d.io/local', volumeBindingMode: 'WaitForFirstConsumer', allowedTopologies: [{ matchLabelExpressions: [{ key: 'k', values: ['v'] }] }] }],
+    ['PersistentVolumeClaim', core.PersistentVolumeClaim, { metadata: { name: 'p' }, spec: { ...claim, resources: { requests: { storage: 1073741824 } } } }],
+    ['PersistentVolume', core.PersistentVolume, { metadata: { name: 'pv' }, spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: '/tmp/x' }, claimRef: { name: 'p', namespace: 'default' } } }],
+    ['ServiceAccount', core.ServiceAccount, { metadata: { name: 'sa' }, automountServiceAccountToken: false, imagePullSecrets: [{ name: 'reg' }] }],
+    ['Lease', coordination.Lease, { metadata: { name: 'l' }, spec: { holderIdentity: 'me', leaseDurationSeconds: 15, renewTime: '2026-01-01T00:00:00.000000Z' } }],
+    ['CustomResourceDefinition', apiextensions.CustomResourceDefinition, { metadata: { name: 'crontabs.stable.example.com' }, spec: { group: 'stable.example.com', scope: 'Namespaced', names: { plural: 'crontabs', kind: 'CronTab' }, versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object' } } } }, subresources: { status: {} } }] } }],
+  ];
+  const defs = samples.map(([kind, schema]) => defineResource({ group: 'test', version: 'v1', kind, plural: kind.toLowerCase(), namespaced: true, verbs: ['get'], columns: [], schema }) as unknown as ResourceDefinition);
+  const index = new SchemaIndex(defs);
+  samples.forEach(([kind, schema, obj], i) => {
+    const parsed = schema.safeParse(obj);
+    assert.ok(parsed.success, `${kind}: ${parsed.error?.message}`);
+    assert.equal(index.unknownFields(defs[i], obj), [], kind);
+  });
+  assert.not.ok(core.PersistentVolumeClaim.safeParse({ spec: { resources: { requests: { storage: '1 GB' } } } }).success);
 });
 
 // The protobuf layouts are hand-kept (no package ships the field numbers): their JSON names must at least be
