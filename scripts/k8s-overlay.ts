@@ -1,6 +1,6 @@
-// What the generator's source (the client's models) does not carry, kept by hand and kept small. Keys are
-// `<group>.<version>.<Type>.<jsonField>` or `<group>.<version>.<Type>`; the generator fails on any entry
-// that names nothing it emits.
+// What the generator's sources (the client's models, cdk8s' descriptions) do not carry, kept by hand and
+// kept small. Keys are `<group>.<version>.<Type>.<jsonField>` or `<group>.<version>.<Type>`; the generator
+// fails on any entry that names nothing it emits.
 import type { ListExtensions } from '../shared/k8s/primitives';
 
 /** The packages we emit, each from the kinds it starts at; a type belongs to the first package reaching it. */
@@ -77,8 +77,9 @@ export const LISTS: Record<string, ListExtensions> = {
 
 /** Lists served without any list extension. */
 export const UNTYPED_LISTS: string[] = [
-  // As this server has always served them (the API declares a map by uid, a set, and atomic): patches
-  // replace these lists whole, which clients that send the whole list, as kubectl does, rely on.
+  // Served as this server always has: patches replace them whole. The API declares ownerReferences a map by
+  // uid, finalizers a set and managedFields atomic; taking that on changes how patches merge them, a change
+  // of its own with its own tests.
   'meta.v1.ObjectMeta.ownerReferences',
   'meta.v1.ObjectMeta.finalizers',
   'meta.v1.ObjectMeta.managedFields',
