@@ -2,11 +2,11 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type Dockerode from 'dockerode';
 import type { Logger } from '../../shared/ctx';
+import type { Container, PodSpec, Probe } from '../../shared/k8s/core-v1';
 import type { KObject } from '../../shared/k8s/meta';
 import type { EventRecorder } from '../events';
 import { POD_CONTAINER, POD_ROLE } from './pod-spec';
 
-type Json = any;
 type Kind = 'liveness' | 'readiness' | 'startup';
 
 interface Result {
@@ -76,8 +76,8 @@ class ContainerProbes {
 
   constructor(
     readonly id: string,
-    private readonly spec: Json,
-    private readonly run: (probe: Json) => Promise<Result>,
+    private readonly spec: Container,
+    private readonly run: (probe: Probe) => Promise<Result>,
     private readonly onChange: () => void,
     private readonly onLivenessFailure: (message: string) => void,
     private readonly onFailure: (kind: Kind, message: string) => void,
@@ -100,7 +100,7 @@ class ContainerProbes {
     if (this.spec.livenessProbe) this.schedule('liveness', this.spec.livenessProbe);
   }
 
-  private schedule(kind: Kind, probe: Json) {
+  private schedule(kind: Kind, probe: Probe) {
     const period = (probe.periodSeconds ?? 10) * 1000;
     const tick = async () => {
       if (this.stopped) return;
@@ -113,7 +113,7 @@ class ContainerProbes {
     this.timers.push(setTimeout(tick, (probe.initialDelaySeconds ?? 0) * 1000));
   }
 
-  private observe(kind: Kind, probe: Json, result: Result) {
+  private observe(kind: Kind, probe: Probe, result: Result) {
     const c = this.counts[kind];
     if (result.ok) {
       c.ok++;
@@ -160,7 +160,7 @@ export class ProbeManager {
     private readonly agentPath: string,
   ) {}
 
-  private async exec(id: string, command: string[], timeoutMs: number): Promise<Result> {
+  private async exec(id: string, command: string[] | undefined, timeoutMs: number): Promise<Result> {
     try {
       const exec = await this.docker.getContainer(id).exec({ Cmd: command, AttachStdout: true, AttachStderr: true });
       const stream = await exec.start({ hijack: true, stdin: false });
@@ -187,17 +187,17 @@ export class ProbeManager {
     return agent;
   }
 
-  private runner(pod: KObject, container: Json, owner: () => Dockerode.ContainerInspectInfo | undefined, id: string) {
-    return async (probe: Json): Promise<Result> => {
+  private runner(pod: KObject, container: Container, owner: () => Dockerode.ContainerInspectInfo | undefined, id: string) {
+    return async (probe: Probe): Promise<Result> => {
       const timeoutMs = (probe.timeoutSeconds ?? 1) * 1000;
       if (probe.exec) return this.exec(id, probe.exec.command, timeoutMs);
       const target = probe.httpGet ?? probe.tcpSocket;
       if (!target) return { ok: false, message: 'unsupported probe handler' };
       const o = owner();
       if (!o?.State.Pid) return { ok: false, message: 'the pod has no network yet' };
-      const port = typeof target.port === 'number' ? target.port : Number((container.ports ?? []).find((p: Json) => p.name === target.port)?.containerPort);
+      const port = typeof target.port === 'number' ? target.port : Number((container.ports ?? []).find((p) => p.name === target.port)?.containerPort);
       if (!port) return { ok: false, message: `port ${target.port} is not a container port` };
-      const podIP = Object.values<Json>(o.NetworkSettings?.Networks ?? {})[0]?.IPAddress || '127.0.0.1';
+      const podIP = Object.values(o.NetworkSettings?.Networks ?? {})[0]?.IPAddress || '127.0.0.1';
       const uid = pod.metadata.uid!;
       if (!this.podAgents.has(uid)) this.podAgents.set(uid, new Set());
       this.podAgents.get(uid)!.add(o.State.Pid);
@@ -230,7 +230,7 @@ export class ProbeManager {
   /** Keeps probers for the pod's running containers; returns what the status needs. */
   sync(pod: KObject, containers: Dockerode.ContainerInspectInfo[], onChange: () => void): { ready: Record<string, boolean>; notStarted: Record<string, boolean> } {
     const uid = pod.metadata.uid!;
-    const spec = pod.spec as Json;
+    const spec = pod.spec as PodSpec;
     let probers = this.byPod.get(uid);
     if (!probers) this.byPod.set(uid, (probers = new Map()));
     const ready: Record<string, boolean> = {};
@@ -239,7 +239,7 @@ export class ProbeManager {
     const owner = () => containers.find((c) => c.Config.Labels[POD_ROLE] === 'app' && c.Config.Labels[POD_CONTAINER] === ownerName && c.State.Running);
     // An agent holds its network namespace open: one whose owner process is gone (a restart) must end.
     this.stopAgents(uid, owner()?.State.Pid);
-    for (const c of spec.containers as Json[]) {
+    for (const c of spec.containers) {
       const info = containers.find((i) => i.Config.Labels[POD_ROLE] === 'app' && i.Config.Labels[POD_CONTAINER] === c.name);
       const running = info?.State.Running && !info.State.Restarting;
       const key = info ? `${info.Id}/${info.State.StartedAt}` : '';

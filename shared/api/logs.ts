@@ -1,10 +1,9 @@
 import type { LogOptions } from '../ctx';
+import type { PodSpec, PodStatus } from '../k8s/core-v1';
 import { pods } from '../resources/pods';
 import { locate, route, subresourcePath, type RouteHandler } from './handlers';
 import { isTrue } from './request';
 import { badRequest, notFound } from './status';
-
-type Json = any;
 
 function intParam(url: URL, name: string): number | undefined {
   const v = url.searchParams.get(name);
@@ -24,11 +23,11 @@ export function logHandler(): RouteHandler {
       const { namespace, name } = locate(pods, request);
       const pod = ctx.store.get(pods, namespace, name!);
       if (!pod) throw notFound(pods, name!);
-      const spec = pod.spec as Json;
-      const names = [...(spec.initContainers ?? []), ...spec.containers].map((c: Json) => c.name);
+      const spec = pod.spec as PodSpec;
+      const names = [...(spec.initContainers ?? []), ...spec.containers].map((c) => c.name);
       let container = url.searchParams.get('container') ?? undefined;
       if (!container) {
-        if (spec.containers.length > 1) throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${spec.containers.map((c: Json) => c.name).join(' ')}]${spec.initContainers?.length ? ` or one of the init containers: [${spec.initContainers.map((c: Json) => c.name).join(' ')}]` : ''}`);
+        if (spec.containers.length > 1) throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${spec.containers.map((c) => c.name).join(' ')}]${spec.initContainers?.length ? ` or one of the init containers: [${spec.initContainers.map((c) => c.name).join(' ')}]` : ''}`);
         container = spec.containers[0].name;
       }
       if (!names.includes(container!)) throw badRequest(`container ${container} is not valid for pod ${name}`);
@@ -42,9 +41,10 @@ export function logHandler(): RouteHandler {
         sinceTime: url.searchParams.get('sinceTime') ?? undefined,
         limitBytes: intParam(url, 'limitBytes'),
       };
-      const statuses = [...((pod.status as Json)?.initContainerStatuses ?? []), ...((pod.status as Json)?.containerStatuses ?? [])];
-      const status = statuses.find((s: Json) => s.name === container);
-      if (options.previous && !status?.lastState?.terminated && !(status?.restartCount > 0)) {
+      const podStatus = pod.status as PodStatus | undefined;
+      const statuses = [...(podStatus?.initContainerStatuses ?? []), ...(podStatus?.containerStatuses ?? [])];
+      const status = statuses.find((s) => s.name === container);
+      if (options.previous && !status?.lastState?.terminated && !((status?.restartCount ?? 0) > 0)) {
         throw badRequest(`previous terminated container "${container}" in pod "${name}" not found`);
       }
       const stream = await ctx.docker.logs(pod, container!, options, request.signal);

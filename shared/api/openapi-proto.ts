@@ -4,7 +4,49 @@ import { stringify } from 'yaml';
 // apply and client-side validation. This writes our JSON document in that form; field numbers are
 // those of gnostic's OpenAPIv2 messages. Proto3: zero values are left out.
 
-type Json = any;
+/** The parts of an OpenAPI v2 document that gnostic's messages carry. */
+interface V2Schema {
+  $ref?: string;
+  format?: string;
+  description?: string;
+  default?: unknown;
+  required?: string[];
+  additionalProperties?: V2Schema | boolean;
+  type?: string;
+  items?: V2Schema;
+  allOf?: V2Schema[];
+  properties?: Record<string, V2Schema>;
+  [extension: `x-${string}`]: unknown;
+}
+
+interface V2Parameter {
+  name: string;
+  in: string;
+  description?: string;
+  required?: boolean;
+  type?: string;
+  uniqueItems?: boolean;
+  schema?: V2Schema;
+}
+
+interface V2Operation {
+  tags?: string[];
+  description?: string;
+  operationId?: string;
+  produces?: string[];
+  consumes?: string[];
+  schemes?: string[];
+  parameters?: V2Parameter[];
+  responses?: Record<string, { description?: string; schema?: V2Schema }>;
+  [extension: `x-${string}`]: unknown;
+}
+
+export interface V2Document {
+  swagger?: string;
+  info?: { title?: string; version?: string };
+  paths?: Record<string, Record<string, V2Operation | undefined>>;
+  definitions?: Record<string, V2Schema>;
+}
 
 class Writer {
   private readonly parts: number[] = [];
@@ -65,13 +107,13 @@ class Writer {
 const w = () => new Writer();
 
 /** gnostic keeps extension and default values as YAML text. */
-const any = (value: Json) => w().string(2, stringify(value));
+const any = (value: unknown) => w().string(2, stringify(value));
 
-function extensions(field: number, node: Record<string, Json>, out: Writer) {
+function extensions(field: number, node: object, out: Writer) {
   for (const [k, v] of Object.entries(node)) if (k.startsWith('x-')) out.message(field, w().string(1, k).message(2, any(v)));
 }
 
-function schema(s: Json): Writer {
+function schema(s: V2Schema): Writer {
   const out = w()
     .string(1, s.$ref)
     .string(2, s.format)
@@ -93,9 +135,9 @@ function schema(s: Json): Writer {
   return out;
 }
 
-function parameter(p: Json): Writer {
+function parameter(p: V2Parameter): Writer {
   if (p.in === 'body') {
-    return w().message(1, w().message(1, w().string(1, p.description).string(2, p.name).string(3, p.in).bool(4, p.required).message(5, schema(p.schema))));
+    return w().message(1, w().message(1, w().string(1, p.description).string(2, p.name).string(3, p.in).bool(4, p.required).message(5, schema(p.schema ?? {}))));
   }
   const sub =
     p.in === 'path'
@@ -106,11 +148,11 @@ function parameter(p: Json): Writer {
 
 const METHODS: Record<string, number> = { get: 2, put: 3, post: 4, delete: 5, patch: 8 };
 
-function operation(op: Json): Writer {
+function operation(op: V2Operation): Writer {
   const out = w().strings(1, op.tags).string(3, op.description).string(5, op.operationId).strings(6, op.produces).strings(7, op.consumes);
   for (const p of op.parameters ?? []) out.message(8, parameter(p));
   const responses = w();
-  for (const [code, r] of Object.entries<Json>(op.responses ?? {})) {
+  for (const [code, r] of Object.entries(op.responses ?? {})) {
     responses.message(1, w().string(1, code).message(2, w().message(1, w().string(1, r.description).message(2, r.schema ? w().message(1, schema(r.schema)) : undefined))));
   }
   out.message(9, responses).strings(10, op.schemes);
@@ -119,15 +161,18 @@ function operation(op: Json): Writer {
 }
 
 /** The gnostic protobuf encoding of an OpenAPI v2 JSON document. */
-export function encodeOpenApiV2(doc: Json): Uint8Array {
+export function encodeOpenApiV2(doc: V2Document): Uint8Array {
   const paths = w();
-  for (const [path, item] of Object.entries<Json>(doc.paths ?? {})) {
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
     const pathItem = w();
-    for (const [method, field] of Object.entries(METHODS)) if (item[method]) pathItem.message(field, operation(item[method]));
+    for (const [method, field] of Object.entries(METHODS)) {
+      const op = item[method];
+      if (op) pathItem.message(field, operation(op));
+    }
     paths.message(2, w().string(1, path).message(2, pathItem));
   }
   const definitions = w();
-  for (const [name, s] of Object.entries<Json>(doc.definitions ?? {})) definitions.message(1, w().string(1, name).message(2, schema(s)));
+  for (const [name, s] of Object.entries(doc.definitions ?? {})) definitions.message(1, w().string(1, name).message(2, schema(s)));
   return w()
     .string(1, doc.swagger)
     .message(2, w().string(1, doc.info?.title).string(2, doc.info?.version))

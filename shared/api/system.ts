@@ -2,7 +2,7 @@ import { registry } from '../resources/index';
 import { aggregatedDiscovery, aggregatedVersion, apiGroupList, apiGroupOf, apiResourceList, apiVersions } from './discovery';
 import { route, schemaIndex, type RouteHandler } from './handlers';
 import { buildOpenApi, type OpenApiDocs } from './openapi';
-import { encodeOpenApiV2 } from './openapi-proto';
+import { encodeOpenApiV2, type V2Document } from './openapi-proto';
 import { jsonResponse, noRoute } from './status';
 
 // Routes that are not resources: version, health, discovery, OpenAPI, k2d's own endpoints.
@@ -66,7 +66,7 @@ export const openApiV2Handler = (): RouteHandler =>
     const d = openapi(ctx.server.version.gitVersion);
     if (!wantsV2Protobuf(request.headers.get('accept') ?? '')) return cached(request, d.v2, d.v2Hash);
     // kubectl 1.27/1.28 read this document only as protobuf.
-    v2Protobuf ??= encodeOpenApiV2(d.v2);
+    v2Protobuf ??= encodeOpenApiV2(d.v2 as V2Document);
     // Each representation has its own ETag, or HTTP caches (kubectl has one) hand JSON to a protobuf reader.
     const etag = `"${d.v2Hash}-protobuf"`;
     if (request.headers.get('if-none-match') === etag) return new Response(null, { status: 304, headers: { etag } });

@@ -21,7 +21,7 @@ const CONTAINER_FIELDS = [
     '14 imagePullPolicy string', '15 securityContext SecurityContext', '16 stdin bool', '17 stdinOnce bool', '18 tty bool',
 ];
 
-const MESSAGES: Record<string, string[]> = {
+export const MESSAGES: Record<string, string[]> = {
   'runtime.Unknown': ['1 typeMeta runtime.TypeMeta', '2 raw bytes', '3 contentEncoding string', '4 contentType string'],
   'runtime.TypeMeta': ['1 apiVersion string', '2 kind string'],
   Time: ['1 seconds int64', '2 nanos int32'],

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { defineResource } from '../api/resource';
 import type { StatusCause } from '../api/status';
+import type * as corev1 from '../k8s/core-v1';
+import type * as discoveryv1 from '../k8s/generated/discovery-v1';
 import { typeMeta, type KObject } from '../k8s/meta';
 import { age } from '../k8s/time';
 
-type Json = any;
 const CORE = 'io.k8s.api.core.v1';
 const DISCOVERY = 'io.k8s.api.discovery.v1';
 
@@ -50,7 +51,7 @@ export const EndpointsSchema = z
   .looseObject({ ...typeMeta, subsets: z.array(EndpointSubset).optional().describe('The set of all endpoints is the union of all subsets.') })
   .meta({ id: `${CORE}.Endpoints`, description: 'Endpoints is a collection of endpoints that implement the actual service.' });
 
-export type Endpoints = KObject & { subsets?: Json[] };
+export type Endpoints = KObject & { subsets?: corev1.EndpointSubset[] };
 
 const EndpointConditions = z
   .looseObject({
@@ -89,19 +90,19 @@ export const EndpointSliceSchema = z
   })
   .meta({ id: `${DISCOVERY}.EndpointSlice`, description: 'EndpointSlice represents a subset of the endpoints that implement a service.' });
 
-export type EndpointSlice = KObject & { addressType: string; endpoints: Json[]; ports?: Json[] };
+export type EndpointSlice = KObject & { addressType: string; endpoints: discoveryv1.Endpoint[]; ports?: discoveryv1.EndpointPort[] };
 
 /** kubectl's ENDPOINTS column: the first three `ip:port`, then how many more. */
 export function endpointsCell(ep: Endpoints): string {
-  const all = ((ep.subsets ?? []) as Json[]).flatMap((s) => {
-    const ports = (s.ports ?? []) as Json[];
-    return ((s.addresses ?? []) as Json[]).flatMap((a) => (ports.length ? ports.map((p) => `${a.ip}:${p.port}`) : [a.ip]));
+  const all = (ep.subsets ?? []).flatMap((s) => {
+    const ports = s.ports ?? [];
+    return (s.addresses ?? []).flatMap((a) => (ports.length ? ports.map((p) => `${a.ip}:${p.port}`) : [a.ip]));
   });
   if (!all.length) return '<none>';
   return all.length > 3 ? `${all.slice(0, 3).join(',')} + ${all.length - 3} more...` : all.join(',');
 }
 
-function validatePorts(ports: Json[], field: string): StatusCause[] {
+function validatePorts(ports: Array<corev1.EndpointPort | discoveryv1.EndpointPort>, field: string): StatusCause[] {
   const causes: StatusCause[] = [];
   ports.forEach((p, i) => {
     if (p.port !== undefined && (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535)) {
@@ -125,7 +126,7 @@ export const endpoints = defineResource<Endpoints>({
     { name: 'Endpoints', type: 'string', description: 'Endpoints of the service', cell: endpointsCell },
     { name: 'Age', type: 'string', description: 'CreationTimestamp is a timestamp representing the server time when this object was created.', cell: age },
   ],
-  validate: (ep) => ((ep.subsets ?? []) as Json[]).flatMap((s, i) => validatePorts(s.ports ?? [], `subsets[${i}].ports`)),
+  validate: (ep) => (ep.subsets ?? []).flatMap((s, i) => validatePorts(s.ports ?? [], `subsets[${i}].ports`)),
   example: {
     apiVersion: 'v1',
     kind: 'Endpoints',
@@ -148,14 +149,14 @@ export const endpointSlices = defineResource<EndpointSlice>({
       name: 'Ports',
       type: 'string',
       description: 'The ports defined in this slice',
-      cell: (s) => (((s.ports ?? []) as Json[]).map((p) => String(p.port ?? '*')).join(',') || '<unset>'),
+      cell: (s) => ((s.ports ?? []).map((p) => String(p.port ?? '*')).join(',') || '<unset>'),
     },
     {
       name: 'Endpoints',
       type: 'string',
       description: 'The endpoints in this slice',
       cell: (s) => {
-        const all = ((s.endpoints ?? []) as Json[]).flatMap((e) => e.addresses ?? []);
+        const all = (s.endpoints ?? []).flatMap((e) => e.addresses ?? []);
         if (!all.length) return '<unset>';
         return all.length > 3 ? `${all.slice(0, 3).join(',')} + ${all.length - 3} more...` : all.join(',');
       },

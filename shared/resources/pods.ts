@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import { defineResource } from '../api/resource';
 import type { StatusCause } from '../api/status';
-import { PodSpec, PodStatus } from '../k8s/core-v1';
+import { PodSpec, PodStatus, type Container, type ContainerStatus, type Probe } from '../k8s/core-v1';
 import { typeMeta, type KObject } from '../k8s/meta';
 import { age, humanDuration } from '../k8s/time';
 import { validateName } from '../api/validation';
 import { configVolumeCauses } from './config-data';
 
-type Json = any;
 
 export const PodSchema = z
   .looseObject({
@@ -20,7 +19,7 @@ export const PodSchema = z
     description: 'Pod is a collection of containers that can run on a host. In k2d-ts each container is a Docker container; they share the first container\'s network.',
   });
 
-export type Pod = KObject & { spec: Json; status?: Json };
+export type Pod = KObject & { spec: PodSpec; status?: PodStatus };
 
 /** Marks a pod that mirrors a Docker container the server did not create (value: the container id). */
 export const EXTERNAL_ANNOTATION = 'k2d.io/docker-container';
@@ -38,17 +37,17 @@ export function podSummary(pod: Pod, now: Date): Summary {
   const cached = summaries.get(pod);
   if (cached) return cached;
   const status = pod.status ?? {};
-  const containers = (pod.spec?.containers ?? []) as Json[];
+  const containers: Container[] = pod.spec?.containers ?? [];
   let reason: string = status.reason || status.phase || 'Pending';
   let restarts = 0;
   let ready = 0;
   let lastRestart: string | undefined;
-  const noteRestart = (c: Json) => {
+  const noteRestart = (c: ContainerStatus) => {
     const finished = c.lastState?.terminated?.finishedAt;
     if (finished && (!lastRestart || finished > lastRestart)) lastRestart = finished;
   };
   let initializing = false;
-  const inits = (status.initContainerStatuses ?? []) as Json[];
+  const inits = status.initContainerStatuses ?? [];
   for (let i = 0; i < inits.length; i++) {
     const c = inits[i];
     restarts += c.restartCount ?? 0;
@@ -61,11 +60,11 @@ export function podSummary(pod: Pod, now: Date): Summary {
     initializing = true;
     break;
   }
-  const initialized = (status.conditions ?? []).some((c: Json) => c.type === 'Initialized' && c.status === 'True');
+  const initialized = (status.conditions ?? []).some((c) => c.type === 'Initialized' && c.status === 'True');
   if (!initializing || initialized) {
     restarts = 0;
     let hasRunning = false;
-    const statuses = (status.containerStatuses ?? []) as Json[];
+    const statuses = status.containerStatuses ?? [];
     for (let i = statuses.length - 1; i >= 0; i--) {
       const c = statuses[i];
       restarts += c.restartCount ?? 0;
@@ -80,7 +79,7 @@ export function podSummary(pod: Pod, now: Date): Summary {
       }
     }
     if (reason === 'Completed' && hasRunning) {
-      reason = (status.conditions ?? []).some((c: Json) => c.type === 'Ready' && c.status === 'True') ? 'Running' : 'NotReady';
+      reason = (status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True') ? 'Running' : 'NotReady';
     }
   }
   if (pod.metadata.deletionTimestamp && status.phase !== 'Succeeded' && status.phase !== 'Failed') reason = 'Terminating';
@@ -96,9 +95,9 @@ export function podSummary(pod: Pod, now: Date): Summary {
 const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
 
 /** A pod spec's rules, at `at` (`spec` for a pod, `spec.template.spec` for a workload's template). */
-export function validatePodSpec(spec: Json, at = 'spec'): StatusCause[] {
+export function validatePodSpec(spec: PodSpec | undefined, at = 'spec'): StatusCause[] {
   const causes: StatusCause[] = [];
-  spec ??= {};
+  spec ??= {} as PodSpec;
   const bad = (field: string, message: string, reason = 'FieldValueInvalid') => causes.push({ reason, field, message });
   if (!Array.isArray(spec.containers) || spec.containers.length === 0) {
     bad(`${at}.containers`, 'Required value', 'FieldValueRequired');
@@ -106,7 +105,7 @@ export function validatePodSpec(spec: Json, at = 'spec'): StatusCause[] {
   }
   const names = new Set<string>();
   for (const [list, field] of [[spec.initContainers ?? [], `${at}.initContainers`], [spec.containers, `${at}.containers`]] as const) {
-    (list as Json[]).forEach((c, i) => {
+    (list as Container[]).forEach((c, i) => {
       const at = `${field}[${i}]`;
       if (!c.name) bad(`${at}.name`, 'Required value', 'FieldValueRequired');
       else {
@@ -115,7 +114,7 @@ export function validatePodSpec(spec: Json, at = 'spec'): StatusCause[] {
         names.add(c.name);
       }
       if (!c.image) bad(`${at}.image`, 'Required value', 'FieldValueRequired');
-      (c.ports ?? []).forEach((p: Json, j: number) => {
+      (c.ports ?? []).forEach((p, j) => {
         for (const key of ['containerPort', 'hostPort'] as const) {
           const v = p[key];
           if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > 65535)) bad(`${at}.ports[${j}].${key}`, `Invalid value: ${v}: must be between 1 and 65535, inclusive`);
@@ -130,9 +129,9 @@ export function validatePodSpec(spec: Json, at = 'spec'): StatusCause[] {
     bad(`${at}.terminationGracePeriodSeconds`, `Invalid value: ${spec.terminationGracePeriodSeconds}: must be greater than or equal to 0`);
   }
   causes.push(...configVolumeCauses(spec.volumes, `${at}.volumes`));
-  const volumes = new Set(((spec.volumes ?? []) as Json[]).map((v) => v.name));
-  (spec.containers as Json[]).forEach((c, i) =>
-    (c.volumeMounts ?? []).forEach((m: Json, j: number) => {
+  const volumes = new Set((spec.volumes ?? []).map((v) => v.name));
+  spec.containers.forEach((c, i) =>
+    (c.volumeMounts ?? []).forEach((m, j) => {
       if (!volumes.has(m.name)) bad(`${at}.containers[${i}].volumeMounts[${j}].name`, `Not found: "${m.name}"`, 'FieldValueNotFound');
     }),
   );
@@ -145,8 +144,8 @@ function validatePod(pod: Pod, old?: Pod): StatusCause[] {
   const bad = (field: string, message: string, reason = 'FieldValueInvalid') => causes.push({ reason, field, message });
   if (old) {
     // A pod's spec is immutable but for images and a few fields, as the apiserver enforces.
-    const mutable = (s: Json) => {
-      const copy = structuredClone(s ?? {});
+    const mutable = (s: PodSpec | undefined) => {
+      const copy: Partial<PodSpec> = structuredClone(s ?? {});
       for (const c of [...(copy.containers ?? []), ...(copy.initContainers ?? [])]) delete c.image;
       delete copy.activeDeadlineSeconds;
       delete copy.tolerations;
@@ -164,7 +163,7 @@ function validatePod(pod: Pod, old?: Pod): StatusCause[] {
  * The apiserver's defaults for a pod spec (also a Deployment's or ReplicaSet's template), so
  * `kubectl get -o yaml` and `kubectl apply` see what a cluster stores.
  */
-export function defaultPodSpec(spec: Json) {
+export function defaultPodSpec(spec: PodSpec) {
   spec.restartPolicy ??= 'Always';
   spec.terminationGracePeriodSeconds ??= 30;
   spec.dnsPolicy ??= 'ClusterFirst';
@@ -175,7 +174,7 @@ export function defaultPodSpec(spec: Json) {
   spec.enableServiceLinks ??= true;
   spec.priority ??= 0;
   spec.preemptionPolicy ??= 'PreemptLowerPriority';
-  for (const c of [...(spec.initContainers ?? []), ...spec.containers] as Json[]) {
+  for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
     c.terminationMessagePath ??= '/dev/termination-log';
     c.terminationMessagePolicy ??= 'File';
     c.resources ??= {};
@@ -183,7 +182,7 @@ export function defaultPodSpec(spec: Json) {
     const tag = last.includes('@') ? 'digest' : last.includes(':') ? last.split(':').pop() : '';
     c.imagePullPolicy ??= !tag || tag === 'latest' ? 'Always' : 'IfNotPresent';
     for (const p of c.ports ?? []) p.protocol ??= 'TCP';
-    for (const probe of [c.livenessProbe, c.readinessProbe, c.startupProbe].filter(Boolean)) {
+    for (const probe of [c.livenessProbe, c.readinessProbe, c.startupProbe].filter(Boolean) as Probe[]) {
       probe.timeoutSeconds ??= 1;
       probe.periodSeconds ??= 10;
       probe.successThreshold ??= 1;
@@ -191,7 +190,7 @@ export function defaultPodSpec(spec: Json) {
       if (probe.httpGet) probe.httpGet.scheme ??= 'HTTP';
     }
   }
-  for (const v of (spec.volumes ?? []) as Json[]) {
+  for (const v of spec.volumes ?? []) {
     if (v.configMap) v.configMap.defaultMode ??= 420;
     if (v.secret) v.secret.defaultMode ??= 420;
   }
@@ -218,7 +217,7 @@ export const pods = defineResource<Pod>({
     { name: 'IP', type: 'string', priority: 1, description: 'podIP is the IP address allocated to the pod.', cell: (p) => p.status?.podIP ?? '<none>' },
     { name: 'Node', type: 'string', priority: 1, description: 'NodeName is a request to schedule this pod onto a specific node.', cell: (p) => p.spec?.nodeName ?? '<none>' },
     { name: 'Nominated Node', type: 'string', priority: 1, description: 'nominatedNodeName is set only when this pod preempts other pods on the node.', cell: (p) => p.status?.nominatedNodeName ?? '<none>' },
-    { name: 'Readiness Gates', type: 'string', priority: 1, description: 'If specified, all readiness gates will be evaluated for pod readiness.', cell: (p) => ((p.spec?.readinessGates ?? []) as Json[]).length ? String(p.spec.readinessGates.length) : '<none>' },
+    { name: 'Readiness Gates', type: 'string', priority: 1, description: 'If specified, all readiness gates will be evaluated for pod readiness.', cell: (p) => (p.spec?.readinessGates ?? []).length ? String(p.spec.readinessGates!.length) : '<none>' },
   ],
   fieldSelectors: {
     'status.phase': (p) => p.status?.phase,

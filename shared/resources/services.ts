@@ -2,11 +2,10 @@ import { z } from 'zod';
 import { defineResource } from '../api/resource';
 import { ApiError, invalid, type StatusCause } from '../api/status';
 import { validateName } from '../api/validation';
-import { ServiceSpec, ServiceStatus } from '../k8s/core-v1';
+import { ServiceSpec, ServiceStatus, type LoadBalancerIngress, type ServicePort } from '../k8s/core-v1';
 import { typeMeta, type KObject } from '../k8s/meta';
 import { age } from '../k8s/time';
 
-type Json = any;
 
 export const ServiceSchema = z
   .looseObject({
@@ -20,7 +19,7 @@ export const ServiceSchema = z
       'Service is a named abstraction of software service (for example, mysql) consisting of local port (for example 3306) that the proxy listens on, and the selector that determines which pods will answer requests sent through the proxy.',
   });
 
-export type Service = KObject & { spec: Json; status?: Json };
+export type Service = KObject & { spec: ServiceSpec; status?: ServiceStatus };
 
 export const SERVICE_TYPES = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
 
@@ -46,7 +45,7 @@ const usesNodePorts = (svc: Service) => svc.spec?.type === 'NodePort' || (svc.sp
 
 /** `80/TCP`, `80:30080/TCP` for node ports, as kubectl prints PORT(S). */
 function portsCell(svc: Service): string {
-  const ports = (svc.spec?.ports ?? []) as Json[];
+  const ports = (svc.spec?.ports ?? []) as ServicePort[];
   if (!ports.length) return '<none>';
   return ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`).join(',');
 }
@@ -56,7 +55,7 @@ function externalIPCell(svc: Service): string {
   const external = (svc.spec?.externalIPs ?? []) as string[];
   if (type === 'ExternalName') return svc.spec?.externalName ?? '<none>';
   if (type === 'LoadBalancer') {
-    const ingress = ((svc.status?.loadBalancer?.ingress ?? []) as Json[]).map((i) => i.ip ?? i.hostname).filter(Boolean);
+    const ingress = ((svc.status?.loadBalancer?.ingress ?? []) as LoadBalancerIngress[]).map((i) => i.ip ?? i.hostname).filter(Boolean);
     const all = [...ingress, ...external];
     return all.length ? all.join(',') : '<pending>';
   }
@@ -75,7 +74,7 @@ function validateService(svc: Service, old?: Service): StatusCause[] {
     if (!spec.externalName) bad('spec.externalName', 'Required value', 'FieldValueRequired');
     else causes.push(...validateName(spec.externalName, 'subdomain', 'spec.externalName'));
   }
-  const ports = (spec.ports ?? []) as Json[];
+  const ports = (spec.ports ?? []) as ServicePort[];
   if (!ports.length && type !== 'ExternalName' && !isHeadless(svc)) bad('spec.ports', 'Required value', 'FieldValueRequired');
   const names = new Set<string>();
   const keys = new Set<string>();
@@ -133,7 +132,7 @@ function defaults(svc: Service) {
   }
   if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') spec.externalTrafficPolicy ??= 'Cluster';
   if (spec.type === 'LoadBalancer') spec.allocateLoadBalancerNodePorts ??= true;
-  for (const p of (spec.ports ?? []) as Json[]) {
+  for (const p of (spec.ports ?? []) as ServicePort[]) {
     p.protocol ??= 'TCP';
     p.targetPort ??= p.port;
   }
@@ -177,13 +176,13 @@ function allocateService(svc: Service, others: Service[], old?: Service) {
     spec.clusterIPs = [spec.clusterIP];
   }
 
-  const ports = (spec.ports ?? []) as Json[];
+  const ports = (spec.ports ?? []) as ServicePort[];
   if (!usesNodePorts(svc)) {
     for (const p of ports) delete p.nodePort;
     return;
   }
-  const oldPorts = (old?.spec?.ports ?? []) as Json[];
-  const usedPorts = new Set(others.flatMap((o) => ((o.spec?.ports ?? []) as Json[]).map((p) => p.nodePort)).filter(Boolean));
+  const oldPorts = (old?.spec?.ports ?? []) as ServicePort[];
+  const usedPorts = new Set(others.flatMap((o) => ((o.spec?.ports ?? []) as ServicePort[]).map((p) => p.nodePort)).filter(Boolean));
   ports.forEach((p, i) => {
     if (p.nodePort === undefined) {
       const before = oldPorts.find((q) => q.port === p.port && (q.protocol ?? 'TCP') === (p.protocol ?? 'TCP') && q.nodePort);

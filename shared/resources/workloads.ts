@@ -2,11 +2,14 @@ import { z } from 'zod';
 import { defineResource, type Column } from '../api/resource';
 import type { StatusCause } from '../api/status';
 import { DeploymentSpec, DeploymentStatus, ReplicaSetSpec, ReplicaSetStatus } from '../k8s/apps-v1';
+import type { IntOrString, PodTemplateSpec } from '../k8s/core-v1';
 import { typeMeta, type KObject } from '../k8s/meta';
 import { age } from '../k8s/time';
 import { parseLabelSelector } from '../api/selectors';
 import { defaultPodSpec, validatePodSpec } from './pods';
 
+// Deployments, ReplicaSets and selectors stay untyped until their callers (the controllers, the scale
+// subresource) are typed with them.
 type Json = any;
 
 // Deployments and ReplicaSets: the API side (schemas, defaults, validation, columns). Their controllers
@@ -58,7 +61,7 @@ export function selectorString(selector: Json): string {
 }
 
 /** An int-or-percent against a total: percentages round up for surge, down for unavailability. */
-export function resolveIntOrPercent(value: Json, total: number, roundUp: boolean): number {
+export function resolveIntOrPercent(value: IntOrString | null | undefined, total: number, roundUp: boolean): number {
   if (value === undefined || value === null) return 0;
   if (typeof value === 'number') return value;
   const m = /^(\d+)%$/.exec(String(value));
@@ -67,7 +70,7 @@ export function resolveIntOrPercent(value: Json, total: number, roundUp: boolean
   return roundUp ? Math.ceil(raw) : Math.floor(raw);
 }
 
-const VALID_INT_OR_PERCENT = (v: Json) => v === undefined || (typeof v === 'number' && Number.isInteger(v) && v >= 0) || /^\d+%$/.test(String(v));
+const VALID_INT_OR_PERCENT = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isInteger(v) && v >= 0) || /^\d+%$/.test(String(v));
 
 function validateWorkload(kind: 'Deployment' | 'ReplicaSet', obj: Deployment, old?: Deployment): StatusCause[] {
   const causes: StatusCause[] = [];
@@ -143,8 +146,8 @@ export function defaultDeployment(d: Deployment) {
   spec.progressDeadlineSeconds ??= 600;
 }
 
-const containerNames = (t: Json) => ((t?.spec?.containers ?? []) as Json[]).map((c) => c.name).join(',');
-const images = (t: Json) => ((t?.spec?.containers ?? []) as Json[]).map((c) => c.image).join(',');
+const containerNames = (t: PodTemplateSpec | undefined) => (t?.spec?.containers ?? []).map((c) => c.name).join(',');
+const images = (t: PodTemplateSpec | undefined) => (t?.spec?.containers ?? []).map((c) => c.image).join(',');
 
 const wideColumns = <T extends Deployment>(): Column<T>[] => [
   { name: 'Containers', type: 'string', priority: 1, description: 'Names of each container in the template.', cell: (o) => containerNames(o.spec?.template) },
