@@ -28,6 +28,8 @@ import { ServiceRuntime, SERVICE_LABEL } from './docker/services';
 import { EndpointsController } from './controllers/endpoints';
 import { GarbageCollector } from './controllers/garbage-collector';
 import { WorkloadController } from './controllers/workloads';
+import { ControllerManager } from './controllers/manager';
+import { ServiceAccountsController } from './controllers/serviceaccounts';
 import { services } from '../shared/resources/services';
 import { ProbeManager } from './docker/probes';
 import { EventRecorder } from './events';
@@ -102,7 +104,12 @@ export class Runtime {
       }
     });
     // Endpoints follow pods and Services from the store alone: they stay right while Docker is away.
-    this.controllers = [new EndpointsController(env, o.log), new WorkloadController({ ...env, events: this.events }), new GarbageCollector(env)];
+    this.controllers = [
+      new EndpointsController(env, o.log),
+      new WorkloadController({ ...env, events: this.events }),
+      new ControllerManager(o.store, [new ServiceAccountsController(env)], o.log, 'serviceaccount'),
+      new GarbageCollector(env),
+    ];
     for (const controller of this.controllers) controller.start();
   }
 

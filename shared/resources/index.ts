@@ -6,11 +6,13 @@ import { namespaces } from './namespaces';
 import { nodes } from './nodes';
 import { pods } from './pods';
 import { secrets } from './secrets';
+import { clusterRoleBindings, clusterRoles, roleBindings, roles } from './rbac';
+import { serviceAccounts } from './serviceaccounts';
 import { services } from './services';
 import { deployments, replicaSets } from './workloads';
 
 /** Every kind the server serves; routes, discovery, OpenAPI and tables are all derived from this list. */
-export const registry: ResourceDefinition[] = [namespaces, nodes, pods, events, services, endpoints, endpointSlices, deployments, replicaSets, configMaps, secrets];
+export const registry: ResourceDefinition[] = [namespaces, nodes, pods, events, services, endpoints, endpointSlices, deployments, replicaSets, configMaps, secrets, serviceAccounts, roles, roleBindings, clusterRoles, clusterRoleBindings];
 
 export function findResource(resource: string): ResourceDefinition | undefined {
   return registry.find((d) => d.resource === resource);

