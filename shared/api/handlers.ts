@@ -160,11 +160,13 @@ function withWarnings(res: Response, warnings: string[]): Response {
   return res;
 }
 
-/** Checks the body names the kind and version of the URL, as the apiserver's decoder does. */
+/**
+ * Checks the body names the kind and version of the URL, as the apiserver's decoder does; a body that
+ * names neither gets them from the URL (the decoder's defaults), as typed clients send it.
+ */
 function checkTypeMeta(def: ResourceDefinition, body: Record<string, unknown>) {
-  if (!body.kind || !body.apiVersion) {
-    throw badRequest(`the object provided is unrecognized (must be of type ${def.kind}): Object 'Kind' or 'apiVersion' is missing`);
-  }
+  body.apiVersion ||= def.apiVersion;
+  body.kind ||= def.kind;
   if (body.apiVersion !== def.apiVersion) {
     throw badRequest(`the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${def.apiVersion})`);
   }

@@ -84,7 +84,6 @@ test('malformed JSON, wrong apiVersion, wrong kind and a non-object body are 400
     ['{bad', /not valid JSON/],
     [{ apiVersion: 'apps/v1', kind: 'Namespace', metadata: { name: 'x' } }, /API version in the data \(apps\/v1\) does not match the expected API version \(v1\)/],
     [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x' } }, /must be of type Namespace/],
-    [{ metadata: { name: 'x' } }, /Kind' or 'apiVersion' is missing/],
     ['[1,2]', /single object/],
   ];
   for (const [body, message] of cases) {
@@ -95,6 +94,14 @@ test('malformed JSON, wrong apiVersion, wrong kind and a non-object body are 400
     assert.match(status.message, message);
   }
   assert.is(ctx.submitted.length, 0);
+});
+
+test('a body without kind and apiVersion takes them from the URL, as the apiserver decodes it (client-node sends that)', async () => {
+  const ctx = fakeCtx();
+  const res = await create(req('POST', '/api/v1/namespaces', { metadata: { name: 'bare' } }), ctx);
+  assert.is(res.status, 201);
+  const ns = await res.json();
+  assert.equal([ns.apiVersion, ns.kind], ['v1', 'Namespace']);
 });
 
 test('YAML bodies are accepted; an unknown content type is 415', async () => {

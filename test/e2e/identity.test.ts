@@ -38,4 +38,28 @@ for (const { name, bin } of KUBECTLS) {
   });
 }
 
+test('RBAC objects from kubectl create and apply: roles, bindings (-o wide), cluster-wide ones; roleRef is immutable', async () => {
+  for (const args of [
+    ['create', 'role', 'pod-reader', '--verb=get,list', '--resource=pods'],
+    ['create', 'rolebinding', 'read-pods', '--role=pod-reader', '--serviceaccount=default:default', '--user=jane'],
+    ['create', 'clusterrole', 'node-reader', '--verb=get', '--resource=nodes'],
+    ['create', 'clusterrolebinding', 'read-nodes', '--clusterrole=node-reader', '--group=ops'],
+  ]) {
+    const res = await kubectl(server, args);
+    assert.is(res.code, 0, `${args.join(' ')}: ${res.stderr}`);
+  }
+  const wide = await kubectl(server, ['get', 'rolebinding', 'read-pods', '-o', 'wide']);
+  assert.match(wide.stdout, /^NAME\s+ROLE\s+AGE\s+USERS\s+GROUPS\s+SERVICEACCOUNTS\n/);
+  assert.match(wide.stdout, /read-pods\s+Role\/pod-reader\s+\S+\s+jane\s+default\/default/);
+  const rules = await kubectl(server, ['get', 'role', 'pod-reader', '-o', 'jsonpath={.rules[0].verbs}']);
+  assert.is(rules.stdout, '["get","list"]');
+  assert.match((await kubectl(server, ['get', 'clusterrolebinding', 'read-nodes'])).stdout, /read-nodes\s+ClusterRole\/node-reader/);
+  const changed = await kubectl(server, ['patch', 'rolebinding', 'read-pods', '--type=merge', '-p', '{"roleRef":{"name":"other"}}']);
+  assert.is(changed.code, 1);
+  assert.match(changed.stderr, /cannot change roleRef/);
+  for (const args of [['delete', 'rolebinding', 'read-pods'], ['delete', 'role', 'pod-reader'], ['delete', 'clusterrolebinding', 'read-nodes'], ['delete', 'clusterrole', 'node-reader']]) {
+    assert.is((await kubectl(server, args)).code, 0, args.join(' '));
+  }
+});
+
 test.run();
