@@ -1,4 +1,5 @@
 import { create as createObject } from '../shared/registry/store';
+import { defaultStorageClass, storageClasses } from '../shared/resources/storage';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants as fsConstants, existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile, access, constants } from 'node:fs/promises';
@@ -132,6 +133,7 @@ async function main() {
   for (const name of builtinNamespaces) {
     if (!store.get(namespaces, undefined, name)) await createObject(bootstrap, namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   }
+  if (!store.list(storageClasses).length) await createObject(bootstrap, storageClasses, defaultStorageClass());
 
   const version = versionInfo();
   const loopback = config.advertiseAddress === 'localhost' || config.advertiseAddress.startsWith('127.');

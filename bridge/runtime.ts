@@ -14,6 +14,8 @@ import { ImageManager } from './docker/images';
 import { containerLogs } from './docker/logs';
 import type { BridgeEnv, Mapping } from './docker/mapping';
 import { namespaceEmpty, namespaceMapping } from './docker/namespaces';
+import { ClaimRuntime } from './docker/volumes';
+import { persistentVolumeClaims } from '../shared/resources/storage';
 import { namespaces } from '../shared/resources/namespaces';
 import { finishDelete, type RegistryEnv } from '../shared/registry/store';
 import { nodeFromDockerInfo, upsertNode } from './docker/nodes';
@@ -91,7 +93,8 @@ export class Runtime {
     this.events = new EventRecorder(env, o.log, o.nodeName);
     const reapply = (pod: KObject) => void this.queue.submit({ resource: pods.resource, namespace: pod.metadata.namespace, name: pod.metadata.name, action: 'apply' }, 'medium').catch(() => undefined);
     const configs = new ConfigRuntime(o.store, reapply);
-    this.mappings.set(namespaces.resource, namespaceMapping).set(configMaps.resource, configs).set(secrets.resource, configs);
+    const claims = new ClaimRuntime(o.store, (op) => void this.queue.submit(op, op.resource === pods.resource ? 'medium' : 'high').catch(() => undefined));
+    this.mappings.set(namespaces.resource, namespaceMapping).set(configMaps.resource, configs).set(secrets.resource, configs).set(persistentVolumeClaims.resource, claims);
     this.configVolumes = new ConfigVolumes(join(o.dataPath, 'pods'), o.store);
     o.store.subscribe((change) => {
       if (change.type !== 'DELETED') return;

@@ -6,6 +6,7 @@ import { EXTERNAL_ANNOTATION, pods } from '../../shared/resources/pods';
 import type { EventRecorder } from '../events';
 import { isNotFound, MANAGED_BY, INSTANCE, NAMESPACE_LABEL } from './client';
 import { VolumeError } from './config-volumes';
+import { boundVolume } from './volumes';
 import { ImageError, type ImageManager } from './images';
 import type { BridgeEnv, Mapping } from './mapping';
 import { networkName } from './namespaces';
@@ -139,6 +140,11 @@ export class PodRuntime implements Mapping {
         out[v.name] = { type: 'volume', source: name, hostPath: info.Mountpoint } as PodContext['volumes'][string];
       } else if ((v.configMap || v.secret || v.projected) && this.opts.mountConfig) {
         out[v.name] = await this.opts.mountConfig(pod, v);
+      } else if (v.persistentVolumeClaim) {
+        // A claim that is missing or not bound yet keeps the pod waiting; the claim's binding re-applies it.
+        const source = boundVolume(this.env.store, pod.metadata.namespace!, v.name, v.persistentVolumeClaim.claimName);
+        const info = await this.env.docker.getVolume(source).inspect();
+        out[v.name] = { type: 'volume', source, readOnly: !!v.persistentVolumeClaim.readOnly, hostPath: info.Mountpoint };
       } else if (v.hostPath) {
         if (v.hostPath.type === 'DirectoryOrCreate') await mkdir(v.hostPath.path, { recursive: true });
         out[v.name] = { type: 'bind', source: v.hostPath.path };
