@@ -2,34 +2,124 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import { Readable } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import type { Logger } from '../shared/ctx';
+import { ApiError, badRequest, failure, internal, type Status } from '../shared/api/status';
 
 export type FetchHandler = (request: Request) => Promise<Response>;
 
 /** Requests in flight: their signals abort when the server shuts down, which ends watches and log streams. */
 const inFlight = new Set<AbortController>();
 
+/**
+ * Methods Node parses but the Fetch API refuses to carry (`new Request` throws on them). Such a request
+ * reaches the router under a stand-in method, remembered here, so it is authenticated and answered 405
+ * like any other method no route has.
+ */
+const REFUSED_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+const STAND_IN_METHOD = 'K2D-REFUSED';
+const refused = new WeakMap<Request, string>();
+
+/** The method the client sent when Fetch could not carry it, else undefined. */
+export const refusedMethod = (request: Request): string | undefined => refused.get(request);
+
+/**
+ * The request target as a URL. Only origin-form (`/path?query`) names a resource here; absolute-form is
+ * reduced to its path, and authority-form (CONNECT) or `*` to `/`. A Host header that is not a host name
+ * is not trusted into the URL.
+ */
+function requestUrl(req: IncomingMessage): URL {
+  const target = req.url ?? '/';
+  let path = '/';
+  if (target.startsWith('/')) path = target;
+  else if (/^https?:\/\//i.test(target)) {
+    try {
+      const absolute = new URL(target);
+      path = absolute.pathname + absolute.search;
+    } catch {
+      throw badRequest(`the request target is not a valid URL: ${JSON.stringify(target.slice(0, 200))}`);
+    }
+  }
+  for (const host of [req.headers.host ?? 'localhost', 'localhost']) {
+    try {
+      const url = new URL(path, `https://${host}`);
+      if (host === 'localhost' || url.host === host.toLowerCase()) return url;
+    } catch {
+      // a Host header that is no host: the next candidate
+    }
+  }
+  throw badRequest(`the request target is not a valid URL: ${JSON.stringify(target.slice(0, 200))}`);
+}
+
 /** The Node request as a Fetch Request whose signal aborts when the client goes away (or we shut down). */
-function toRequest(req: IncomingMessage, res: ServerResponse): Request {
+function toRequest(req: IncomingMessage, onClose: (listener: () => void) => void): Request {
+  const url = requestUrl(req);
+  const headers = new Headers();
+  try {
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+      else if (value !== undefined) headers.set(name, value);
+    }
+  } catch (err) {
+    throw badRequest(`the request has a header Fetch cannot carry: ${(err as Error).message}`);
+  }
+  const method = (req.method ?? 'GET').toUpperCase();
+  const standIn = REFUSED_METHODS.has(method);
+  const hasBody = method !== 'GET' && method !== 'HEAD' && !standIn;
   const controller = new AbortController();
   inFlight.add(controller);
-  res.on('close', () => {
+  onClose(() => {
     inFlight.delete(controller);
     controller.abort();
   });
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-    else if (value !== undefined) headers.set(name, value);
-  }
-  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-  return new Request(`https://${req.headers.host ?? 'localhost'}${req.url}`, {
-    method: req.method,
+  const request = new Request(url, {
+    method: standIn ? STAND_IN_METHOD : method,
     headers,
     body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined,
     duplex: 'half',
     signal: controller.signal,
   } as RequestInit);
+  if (standIn) refused.set(request, method);
+  return request;
+}
+
+/** A Status as the bytes of a whole HTTP/1.1 response, for sockets Node has no ServerResponse for. */
+function rawStatus(status: Status, extra: Record<string, string> = {}): string {
+  const body = JSON.stringify(status);
+  const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), connection: 'close', ...extra };
+  const lines = Object.entries(headers).map(([k, v]) => `${k}: ${v}`);
+  return `HTTP/1.1 ${status.code} ${STATUS_TEXT[status.code ?? 500] ?? 'Error'}\r\n${lines.join('\r\n')}\r\n\r\n${body}`;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  413: 'Payload Too Large',
+  431: 'Request Header Fields Too Large',
+  500: 'Internal Server Error',
+};
+
+/** What a request Node could not parse gets: a Status with the code the parser's error calls for. */
+function clientErrorStatus(err: NodeJS.ErrnoException): Status {
+  switch (err.code) {
+    case 'HPE_INVALID_METHOD':
+      return failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    case 'HPE_HEADER_OVERFLOW':
+      return failure(431, 'RequestHeaderFieldsTooLarge', 'the request headers are too large');
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+    case 'HPE_HEADERS_TIMEOUT':
+      return failure(408, 'Timeout', 'the request was not received in time');
+    default:
+      return failure(400, 'BadRequest', `the request could not be parsed: ${err.code ?? err.message}`);
+  }
+}
+
+/** A response for a request that failed before (or outside) the router: always a Status. */
+function failedResponse(err: unknown): Response {
+  const status = err instanceof ApiError ? err.toStatus() : internal(err instanceof Error ? err.message : String(err)).toStatus();
+  return new Response(JSON.stringify(status), { status: status.code, headers: { 'content-type': 'application/json' } });
 }
 
 /** Streams the Response back, waiting for the socket to drain so a slow watcher cannot fill memory. */
@@ -76,18 +166,42 @@ export async function stopServer(server: Server, graceMs = 2000): Promise<void> 
 export function startServer(opts: { cert: string; key: string; port: number; host: string; handle: FetchHandler; log: Logger }): Promise<Server> {
   const server = createServer({ cert: opts.cert, key: opts.key }, (req, res) => {
     const started = performance.now();
-    const request = toRequest(req, res);
-    opts
-      .handle(request)
+    // Nothing on this path may throw out of the listener: that would take the process down.
+    Promise.resolve()
+      .then(() => opts.handle(toRequest(req, (listener) => res.on('close', listener))))
+      .catch((err) => {
+        if (!(err instanceof ApiError)) opts.log.error({ err, url: req.url }, 'request failed');
+        return failedResponse(err);
+      })
       .then((response) => {
         opts.log.debug({ method: req.method, url: req.url, status: response.status, ms: Math.round(performance.now() - started) }, 'request');
         return send(response, res);
       })
       .catch((err) => {
-        opts.log.error({ err, url: req.url }, 'request failed');
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-        res.end();
+        opts.log.error({ err, url: req.url }, 'sending the response failed');
+        if (!res.headersSent) {
+          const body = JSON.stringify(internal('the response could not be sent').toStatus());
+          res.writeHead(500, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+          res.end(body);
+        } else res.destroy();
       });
+  });
+  // CONNECT never reaches 'request'; without a listener Node drops the connection without an answer.
+  server.on('connect', (req: IncomingMessage, socket: Duplex) => {
+    socket.on('error', () => undefined);
+    Promise.resolve()
+      .then(() => opts.handle(toRequest(req, (listener) => socket.on('close', listener))))
+      .catch((err) => failedResponse(err))
+      .then(async (response) => {
+        const status = (await response.json().catch(() => undefined)) as Status | undefined;
+        socket.end(rawStatus(status?.kind === 'Status' ? status : failure(response.status, 'MethodNotAllowed', 'the server does not allow this method on the requested resource')));
+      })
+      .catch(() => socket.destroy());
+  });
+  // Requests Node cannot parse (a method it does not know, a malformed line or header) still get a Status.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+    socket.end(rawStatus(clientErrorStatus(err)));
   });
   server.keepAliveTimeout = 65_000;
   return new Promise((resolve, reject) => {

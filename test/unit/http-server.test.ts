@@ -1,0 +1,69 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { getHandler, listHandler, createHandler } from '../../shared/api/handlers';
+import { configMaps } from '../../shared/resources/configmaps';
+import { fakeCtx } from '../helpers/fake-ctx';
+import { rawRequest, startRaw, TOKEN, type RawServer } from '../helpers/raw-https';
+
+// The Node adapter (bridge/server.ts) with the real router in front of a fake ctx: what reaches the socket.
+const t = suite<{ raw: RawServer }>('http-server');
+const auth = `Authorization: Bearer ${TOKEN}\r\n`;
+
+t.before(async (ctx) => {
+  ctx.raw = await startRaw([listHandler(configMaps), getHandler(configMaps), createHandler(configMaps)], fakeCtx());
+});
+
+t.after(async (ctx) => {
+  await ctx.raw?.close();
+});
+
+const path = '/api/v1/namespaces/default/configmaps';
+
+for (const method of ['TRACE', 'CONNECT']) {
+  t(`${method} gets a Status: 401 without credentials, 405 with them, and the server keeps serving`, async ({ raw }) => {
+    const target = method === 'CONNECT' ? '127.0.0.1:443' : path;
+    const anonymous = await rawRequest(raw.port, `${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    assert.is(anonymous?.status, 401);
+    assert.is(JSON.parse(anonymous!.body).kind, 'Status');
+    const authed = await rawRequest(raw.port, `${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n${auth}\r\n`);
+    assert.is(authed?.status, 405);
+    const status = JSON.parse(authed!.body);
+    assert.is(status.reason, 'MethodNotAllowed');
+    assert.match(status.message, method);
+    const list = await rawRequest(raw.port, `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${auth}\r\n`);
+    assert.is(list?.status, 200);
+  });
+}
+
+t('methods Node cannot parse (TRACK, garbage) get a 405 Status, not a dropped connection', async ({ raw }) => {
+  for (const method of ['TRACK', 'FOO', 'G3T']) {
+    const res = await rawRequest(raw.port, `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${auth}\r\n`);
+    assert.is(res?.status, 405, method);
+    assert.is(JSON.parse(res!.body).kind, 'Status');
+  }
+});
+
+t('a malformed request line gets a 400 Status', async ({ raw }) => {
+  const res = await rawRequest(raw.port, `GET ${path} HTTP/9\r\n\r\n`);
+  assert.is(res?.status, 400);
+  assert.is(JSON.parse(res!.body).reason, 'BadRequest');
+});
+
+t('a Host that is no host name, absolute-form and asterisk-form targets are served, not thrown', async ({ raw }) => {
+  const badHost = await rawRequest(raw.port, `GET ${path} HTTP/1.1\r\nHost: a b\r\n${auth}\r\n`);
+  assert.is(badHost?.status, 200);
+  const absolute = await rawRequest(raw.port, `GET https://elsewhere${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${auth}\r\n`);
+  assert.is(absolute?.status, 200);
+  assert.is(JSON.parse(absolute!.body).kind, 'ConfigMapList');
+  const asterisk = await rawRequest(raw.port, `OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\n${auth}\r\n`);
+  assert.is(JSON.parse(asterisk!.body).kind, 'Status');
+  const unauth = await rawRequest(raw.port, `GET ${path} HTTP/1.1\r\nHost: [::1\r\n\r\n`);
+  assert.is(unauth?.status, 401);
+});
+
+t('header bytes beyond ASCII reach the router instead of throwing', async ({ raw }) => {
+  const res = await rawRequest(raw.port, Buffer.concat([Buffer.from(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Odd: `), Buffer.from([0xe4, 0xff]), Buffer.from(`\r\n${auth}\r\n`)]));
+  assert.is(res?.status, 200);
+});
+
+t.run();
