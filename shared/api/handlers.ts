@@ -534,8 +534,9 @@ async function deleteOne(def: ResourceDefinition, request: Request, ctx: Ctx, ol
 
 async function deleteOptions(request: Request): Promise<DeleteOptions> {
   if (!request.body) return {};
-  const text = await request.clone().text();
-  const options: DeleteOptions = text.trim() ? await decodeBody(request) : {};
+  // Read once, within the body limit: an unbounded read of a DELETE body was a way around it.
+  const text = await readBody(request);
+  const options: DeleteOptions = text.trim() ? await decodeBody(new Request(request.url, { method: 'POST', headers: request.headers, body: text })) : {};
   const grace = new URL(request.url).searchParams.get('gracePeriodSeconds');
   if (grace !== null) options.gracePeriodSeconds = Number(grace);
   return options;

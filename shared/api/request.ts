@@ -1,11 +1,11 @@
 import { isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import { decodeKubernetesProtobuf } from '../k8s/protobuf';
+import { MAX_BODY_BYTES } from './limits';
 import { badRequest, notAcceptable, tooLarge, unsupportedMediaType } from './status';
 
-const PROTOBUF = 'application/vnd.kubernetes.protobuf';
+export { MAX_BODY_BYTES };
 
-/** The apiserver's limit on a request body. */
-export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+const PROTOBUF = 'application/vnd.kubernetes.protobuf';
 
 export async function readBytes(request: Request, limit = MAX_BODY_BYTES): Promise<Uint8Array> {
   const declared = Number(request.headers.get('content-length') ?? 0);
