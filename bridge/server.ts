@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { once } from 'node:events';
-import { Readable } from 'node:stream';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../shared/ctx';
 import { ApiError, badRequest, failure, internal, type Status } from '../shared/api/status';
@@ -75,12 +74,75 @@ function toRequest(req: IncomingMessage, onClose: (listener: () => void) => void
   const request = new Request(url, {
     method: standIn ? STAND_IN_METHOD : method,
     headers,
-    body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined,
+    body: hasBody ? bodyStream(req) : undefined,
     duplex: 'half',
     signal: controller.signal,
   } as RequestInit);
   if (standIn) refused.set(request, method);
   return request;
+}
+
+/**
+ * The body as a web stream that takes from the socket only as fast as the handler reads, so what a
+ * handler leaves unread (it answered 401, 413, 415 first) stays on the socket for `settleBody`.
+ */
+function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let done = false;
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        req.on('data', (chunk: Buffer) => {
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          if ((controller.desiredSize ?? 0) <= 0) req.pause();
+        });
+        req.once('end', () => {
+          if (!done) controller.close();
+          done = true;
+        });
+        req.once('error', (err) => {
+          if (!done) controller.error(err);
+          done = true;
+        });
+      },
+      pull() {
+        req.resume();
+      },
+      cancel() {
+        done = true;
+        req.removeAllListeners('data');
+        req.pause();
+      },
+    },
+    { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength },
+  );
+}
+
+/** An unread rest of a body up to this size is read and dropped to keep the connection (Go's net/http: 256 KiB). */
+const DRAIN_LIMIT = 256 * 1024;
+
+/** Whether the body the handler left unread is small enough to drain; otherwise the connection closes. */
+function drainable(req: IncomingMessage): boolean {
+  if (req.complete) return true;
+  const declared = Number(req.headers['content-length']);
+  return Number.isFinite(declared) && declared <= DRAIN_LIMIT;
+}
+
+/**
+ * After the answer: the rest of a body nobody read must leave the socket before the next request on
+ * it can be parsed. A small rest is read and dropped; a large or unknown one is dropped for a moment
+ * (so the client is not stuck writing and reads our answer) while the connection closes.
+ */
+function settleBody(req: IncomingMessage) {
+  if (req.complete || req.destroyed) return;
+  const keep = drainable(req);
+  let seen = 0;
+  req.removeAllListeners('data');
+  req.on('data', (chunk: Buffer) => {
+    seen += chunk.byteLength;
+    if (seen > DRAIN_LIMIT) req.socket.destroy();
+  });
+  req.resume();
+  if (!keep) setTimeout(() => req.socket.destroy(), 1000).unref();
 }
 
 /** A Status as the bytes of a whole HTTP/1.1 response, for sockets Node has no ServerResponse for. */
@@ -123,13 +185,15 @@ function failedResponse(err: unknown): Response {
 }
 
 /** Streams the Response back, waiting for the socket to drain so a slow watcher cannot fill memory. */
-async function send(response: Response, res: ServerResponse): Promise<void> {
+async function send(response: Response, res: ServerResponse, req: IncomingMessage): Promise<void> {
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => {
     headers[name] = name in headers ? ([] as string[]).concat(headers[name], value) : value;
   });
   const warnings = response.headers.get('warning');
   if (warnings) headers.warning = warnings.split(/,\s*(?=299 )/);
+  if (!drainable(req)) headers.connection = 'close';
+  res.once('finish', () => settleBody(req));
   res.writeHead(response.status, headers);
   if (!response.body) return void res.end();
   const streaming = !response.headers.has('content-length');
@@ -175,7 +239,7 @@ export function startServer(opts: { cert: string; key: string; port: number; hos
       })
       .then((response) => {
         opts.log.debug({ method: req.method, url: req.url, status: response.status, ms: Math.round(performance.now() - started) }, 'request');
-        return send(response, res);
+        return send(response, res, req);
       })
       .catch((err) => {
         opts.log.error({ err, url: req.url }, 'sending the response failed');

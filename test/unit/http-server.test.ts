@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { getHandler, listHandler, createHandler } from '../../shared/api/handlers';
 import { configMaps } from '../../shared/resources/configmaps';
 import { fakeCtx } from '../helpers/fake-ctx';
-import { rawRequest, startRaw, TOKEN, type RawServer } from '../helpers/raw-https';
+import { rawRequest, responses, startRaw, tlsConnect, TOKEN, type RawServer } from '../helpers/raw-https';
 
 // The Node adapter (bridge/server.ts) with the real router in front of a fake ctx: what reaches the socket.
 const t = suite<{ raw: RawServer }>('http-server');
@@ -64,6 +64,46 @@ t('a Host that is no host name, absolute-form and asterisk-form targets are serv
 t('header bytes beyond ASCII reach the router instead of throwing', async ({ raw }) => {
   const res = await rawRequest(raw.port, Buffer.concat([Buffer.from(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Odd: `), Buffer.from([0xe4, 0xff]), Buffer.from(`\r\n${auth}\r\n`)]));
   assert.is(res?.status, 200);
+});
+
+const post = (body: string | number, headers = '') =>
+  `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${typeof body === 'number' ? body : Buffer.byteLength(body)}\r\n${headers}\r\n${typeof body === 'number' ? '' : body}`;
+const getList = `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${auth}\r\n`;
+
+for (const [what, request] of [
+  ['401 (no credentials)', post('x'.repeat(200 * 1024))],
+  ['415 (a media type it does not take)', post('x'.repeat(200 * 1024), `${auth}`).replace('application/json', 'text/plain')],
+] as const) {
+  t(`keep-alive: after an early ${what} with a 200 KB body unread, the next request on the connection is answered`, async ({ raw }) => {
+    const socket = await tlsConnect(raw.port);
+    const reader = responses(socket);
+    socket.write(request);
+    const first = await reader.next();
+    assert.ok(first && first.status >= 400, String(first?.status));
+    assert.is.not(first!.headers.connection, 'close');
+    socket.write(getList);
+    const second = await reader.next(3000);
+    assert.is(second?.status, 200);
+    socket.destroy();
+  });
+}
+
+t('keep-alive: a large unread body (413 on its declared length, 401 with 2 MB sent) closes the connection at once instead of hanging', async ({ raw }) => {
+  for (const request of [post(8 * 1024 * 1024, auth), post('x'.repeat(2 * 1024 * 1024))]) {
+    const socket = await tlsConnect(raw.port);
+    const reader = responses(socket);
+    socket.write(request);
+    const started = Date.now();
+    const first = await reader.next();
+    assert.ok(first && (first.status === 413 || first.status === 401), String(first?.status));
+    assert.is(JSON.parse(first!.body).kind, 'Status');
+    assert.is(first!.headers.connection, 'close');
+    assert.is(await reader.next(3000), undefined);
+    assert.ok(reader.closed, 'the connection was closed');
+    assert.ok(Date.now() - started < 3000);
+    socket.destroy();
+  }
+  assert.is((await rawRequest(raw.port, getList))?.status, 200);
 });
 
 t.run();
