@@ -197,7 +197,9 @@ async function send(response: Response, res: ServerResponse, req: IncomingMessag
   res.writeHead(response.status, headers);
   if (!response.body) return void res.end();
   const streaming = !response.headers.has('content-length');
-  if (streaming) res.flushHeaders();
+  // Not flushHeaders(): it writes the head as a UTF-8 string, an empty Buffer writes it as Latin-1 —
+  // the one encoding in which a Warning's UTF-8 bytes (one character each) reach the client unchanged.
+  if (streaming) res.write(new Uint8Array(0));
   const reader = response.body.getReader();
   const stop = () => void reader.cancel().catch(() => undefined);
   res.on('close', stop);

@@ -27,6 +27,7 @@ import {
 import { toTable } from './table';
 import { validateObject } from './validation';
 import { watchResponse } from './watch';
+import { warningHeaders } from './warnings';
 import { randomSuffix } from '../k8s/names';
 
 export type Handler = (request: Request, ctx: Ctx) => Promise<Response>;
@@ -38,6 +39,9 @@ export type RouteHandler = Handler & { method: string; paths: string[]; verb?: V
 export function route(method: string, paths: string[], handle: Handler, meta: { verb?: Verb; resource?: string; subresource?: string } = {}): RouteHandler {
   const wrapped: Handler = async (request, ctx) => {
     try {
+      // What the answer can be is settled before a write commits, so an Accept we cannot serve is a 406
+      // that changed nothing rather than one that follows a stored write.
+      if (meta.verb && meta.verb !== 'get' && meta.verb !== 'list' && meta.verb !== 'watch') rendering(request);
       return await handle(request, ctx);
     } catch (err) {
       if (!(err instanceof ApiError)) ctx.log.error({ err, url: request.url }, 'handler failed');
@@ -81,7 +85,14 @@ function getWritable(ctx: Ctx, def: ResourceDefinition, namespace: string | unde
 /** Kubernetes writes answer in JSON, or as a one-row Table when that is what the client asked for. */
 function respond(def: ResourceDefinition, request: Request, ctx: Ctx, obj: KObject, code = 200): Response {
   const r = rendering(request);
-  if (r.as === 'table') return jsonResponse(toTable(def, [obj], ctx.clock.now(), r, { resourceVersion: obj.metadata.resourceVersion }), code);
+  if (r.as === 'table') {
+    try {
+      return jsonResponse(toTable(def, [obj], ctx.clock.now(), r, { resourceVersion: obj.metadata.resourceVersion }), code);
+    } catch (err) {
+      // After a committed write the answer must be a success: the object itself, if its row cannot be made.
+      ctx.log.warn({ err: (err as Error).message, resource: def.resource }, 'table row failed; answering the object');
+    }
+  }
   return jsonResponse(obj, code);
 }
 
@@ -160,7 +171,7 @@ function applyConfig(def: ResourceDefinition, ctx: Ctx, opts: WriteOptions, live
 }
 
 function withWarnings(res: Response, warnings: string[]): Response {
-  for (const w of warnings) res.headers.append('warning', `299 - "${w.replace(/"/g, '\\"')}"`);
+  for (const header of warningHeaders(warnings)) res.headers.append('warning', header);
   return res;
 }
 

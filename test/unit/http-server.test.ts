@@ -66,6 +66,13 @@ t('header bytes beyond ASCII reach the router instead of throwing', async ({ raw
   assert.is(res?.status, 200);
 });
 
+t('a Warning about a field named outside Latin-1 reaches the client as its UTF-8 bytes, on a 201', async ({ raw }) => {
+  const body = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'utf8' }, ключ: 1 });
+  const res = await rawRequest(raw.port, `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${auth}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  assert.is(res?.status, 201);
+  assert.match(Buffer.from(res!.headers.warning, 'latin1').toString('utf8'), '299 - "unknown field \\"ключ\\""');
+});
+
 const post = (body: string | number, headers = '') =>
   `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${typeof body === 'number' ? body : Buffer.byteLength(body)}\r\n${headers}\r\n${typeof body === 'number' ? '' : body}`;
 const getList = `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${auth}\r\n`;
