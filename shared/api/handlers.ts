@@ -220,7 +220,15 @@ function admit(def: ResourceDefinition, request: Request, body: Record<string, u
   if (!metadata.name) {
     throw invalid(def, '', [{ reason: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' }]);
   }
-  def.defaults?.(obj);
+  try {
+    def.defaults?.(obj);
+  } catch (err) {
+    // Defaulting assumes well-typed fields (`spec.template: "x"`, `data: 0`, `ports: {}` broke it): a
+    // type error in the input is the 422 it causes, not a 500.
+    const causes = err instanceof ApiError ? [] : validateObject(def, obj, old);
+    if (causes.length) throw invalid(def, metadata.name, causes);
+    throw err;
+  }
   const causes = validateObject(def, obj, old);
   if (causes.length) throw invalid(def, metadata.name, causes);
   return obj;

@@ -3,7 +3,11 @@ import * as assert from 'uvu/assert';
 import cmCreate from '../../handlers/api/v1/configmaps/create';
 import cmPatch from '../../handlers/api/v1/configmaps/patch';
 import cmUpdate from '../../handlers/api/v1/configmaps/update';
+import { createHandler, patchHandler } from '../../shared/api/handlers';
 import { warningText } from '../../shared/api/warnings';
+import { deployments } from '../../shared/resources/workloads';
+import { secrets } from '../../shared/resources/secrets';
+import { services } from '../../shared/resources/services';
 import { configMaps } from '../../shared/resources/configmaps';
 import { fakeCtx, req } from '../helpers/fake-ctx';
 
@@ -45,6 +49,57 @@ t('an Accept the server cannot answer in is a 406 before the write: nothing is s
   assert.is(res.status, 406);
   assert.is(ctx.store.get(configMaps, 'default', 'c'), undefined);
   assert.is(ctx.submitted.length, 0);
+});
+
+const deployment = (name: string, template: unknown) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name },
+  spec: { selector: { matchLabels: { app: 'a' } }, template },
+});
+const goodTemplate = { metadata: { labels: { app: 'a' } }, spec: { containers: [{ name: 'a', image: 'i' }] } };
+
+t('ill-typed fields that defaulting trips over are 422s naming the field, on create and on patch', async () => {
+  const ctx = fakeCtx();
+  const cases: Array<[typeof deployments, string, Record<string, unknown>, string]> = [
+    [deployments, '/apis/apps/v1/namespaces/default/deployments', deployment('d', 'x'), 'spec.template'],
+    [secrets, `${NS}/secrets`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: 0, stringData: { a: 'b' } }, 'data'],
+    [services, `${NS}/services`, { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: {} } }, 'spec.ports'],
+  ];
+  for (const [def, path, body, field] of cases) {
+    const res = await createHandler(def)(req('POST', path, body), ctx);
+    assert.is(res.status, 422, `${def.kind}: ${res.status}`);
+    const status = await res.json();
+    assert.ok(status.details.causes.some((c: { field: string }) => c.field === field), JSON.stringify(status));
+  }
+  assert.is(ctx.submitted.length, 0);
+  const created = await createHandler(deployments)(req('POST', '/apis/apps/v1/namespaces/default/deployments', deployment('d', goodTemplate)), ctx);
+  assert.is(created.status, 201);
+  const before = ctx.store.get(deployments, 'default', 'd');
+  const patch = await patchHandler(deployments)(req('PATCH', '/apis/apps/v1/namespaces/default/deployments/d', { spec: { template: 'x' } }, { 'content-type': 'application/merge-patch+json' }), ctx);
+  assert.is(patch.status, 422);
+  assert.is(ctx.store.get(deployments, 'default', 'd'), before);
+});
+
+const nested = (depth: number) => `${'['.repeat(depth)}1${']'.repeat(depth)}`;
+
+t('JSON nested thousands of levels deep is a 400 in bodies and patches, not a stack overflow', async () => {
+  const ctx = fakeCtx();
+  for (const depth of [2000, 20_000]) {
+    const body = `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"x":${nested(depth)}}`;
+    const res = await cmCreate(req('POST', `${NS}/configmaps`, body), ctx);
+    assert.is(res.status, 400);
+    assert.match((await res.json()).message, 'nested more than 100 levels');
+    const yaml = await cmCreate(req('POST', `${NS}/configmaps`, `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\nx: ${nested(depth)}\n`, { 'content-type': 'application/yaml' }), ctx);
+    assert.is(yaml.status, 400);
+  }
+  assert.is((await cmCreate(req('POST', `${NS}/configmaps`, cm('c')), ctx)).status, 201);
+  for (const type of ['application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/json-patch+json', 'application/apply-patch+yaml']) {
+    const body = type === 'application/json-patch+json' ? `[{"op":"add","path":"/x","value":${nested(5000)}}]` : `{"x":${nested(5000)}}`;
+    const res = await cmPatch(req('PATCH', `${NS}/configmaps/c?fieldManager=m`, body, { 'content-type': type }), ctx);
+    assert.is(res.status, 400, type);
+  }
+  assert.equal(ctx.store.get(configMaps, 'default', 'c')!.metadata.resourceVersion, String(ctx.store.resourceVersion));
 });
 
 t.run();
