@@ -132,13 +132,14 @@ function writeOptions(request: Request, verb: WriteVerb, isApply = false): Write
  * error is the one the apiserver's strict decoder gives: a 400 for a body, a 422 on `patch` for a patch.
  */
 function checkFields(def: ResourceDefinition, opts: WriteOptions, obj: unknown, duplicates: string[], warnings: string[], patch?: unknown) {
-  if (opts.validation === 'Ignore') return;
-  const problems = [...duplicates.map((f) => `duplicate field "${f}"`), ...schemaIndex().unknownFields(def, obj).map((f) => `unknown field "${f}"`)];
-  if (!problems.length) return;
-  if (opts.validation === 'Warn') {
-    warnings.push(...problems);
+  if (opts.validation !== 'Strict') {
+    // Unknown fields are never stored, as the apiserver's decoder drops them; Warn says which.
+    const dropped = schemaIndex().dropUnknownFields(def, obj);
+    if (opts.validation === 'Warn') warnings.push(...duplicates.map((f) => `duplicate field "${f}"`), ...dropped.map((f) => `unknown field "${f}"`));
     return;
   }
+  const problems = [...duplicates.map((f) => `duplicate field "${f}"`), ...schemaIndex().unknownFields(def, obj).map((f) => `unknown field "${f}"`)];
+  if (!problems.length) return;
   const error = `strict decoding error: ${problems.join(', ')}`;
   if (patch === undefined) throw badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: ${error}`);
   const message = `Invalid value: ${JSON.stringify(JSON.stringify(patch))}: ${error}`;
@@ -620,6 +621,7 @@ async function writeStatus(def: ResourceDefinition, request: Request, ctx: Ctx, 
   const write = (current: KObject) => {
     const obj = next(current) as KObject;
     if (!obj || typeof obj !== 'object') throw badRequest('the request did not produce an object');
+    schemaIndex().dropUnknownFields(def, obj);
     const rv = obj.metadata?.resourceVersion;
     let result = { ...current, status: obj.status, metadata: { ...current.metadata, resourceVersion: rv } } as KObject;
     const causes = validateObject(def, result);

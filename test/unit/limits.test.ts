@@ -6,7 +6,9 @@ import cmUpdate from '../../handlers/api/v1/configmaps/update';
 import cmDelete from '../../handlers/api/v1/configmaps/delete';
 import podCreate from '../../handlers/api/v1/pods/create';
 import { MAX_ANNOTATIONS_BYTES, MAX_OBJECT_BYTES } from '../../shared/api/limits';
+import { createHandler } from '../../shared/api/handlers';
 import { configMaps } from '../../shared/resources/configmaps';
+import { deployments } from '../../shared/resources/workloads';
 import { fakeCtx, req, type FakeCtx } from '../helpers/fake-ctx';
 
 const t = suite('limits');
@@ -107,6 +109,51 @@ t('a DELETE body is read within the request limit', async () => {
   const res = await cmDelete(req('DELETE', `${NS}/configmaps/c`, body), ctx);
   assert.is(res.status, 413);
   assert.ok(ctx.store.get(configMaps, 'default', 'c'));
+});
+
+t('unknown fields are dropped, not stored: with a Warning (Warn), silently (Ignore), refused (Strict)', async () => {
+  const ctx = fakeCtx();
+  const junk = { junk: 'j'.repeat(2_900_000), data: { a: '1' }, metadata: { name: 'c', bogus: 1 } };
+  const res = await cmCreate(req('POST', `${NS}/configmaps`, { ...cm('c'), ...junk }), ctx);
+  assert.is(res.status, 201);
+  assert.match(res.headers.get('warning') ?? '', 'unknown field \\"junk\\"');
+  assert.match(res.headers.get('warning') ?? '', 'unknown field \\"metadata.bogus\\"');
+  const stored = ctx.store.get(configMaps, 'default', 'c')! as unknown as Record<string, unknown>;
+  assert.is(stored.junk, undefined);
+  assert.is((stored.metadata as Record<string, unknown>).bogus, undefined);
+  assert.equal(stored.data, { a: '1' });
+  assert.not.match(JSON.stringify(await res.json()), 'jjjj');
+  const ignored = await cmCreate(req('POST', `${NS}/configmaps?fieldValidation=Ignore`, { ...cm('d'), junk: 1 }), ctx);
+  assert.is(ignored.status, 201);
+  assert.is(ignored.headers.get('warning'), null);
+  assert.is((ctx.store.get(configMaps, 'default', 'd') as unknown as Record<string, unknown>).junk, undefined);
+  const strict = await cmCreate(req('POST', `${NS}/configmaps?fieldValidation=Strict`, { ...cm('e'), junk: 1 }), ctx);
+  assert.is(strict.status, 400);
+  assert.is(ctx.store.get(configMaps, 'default', 'e'), undefined);
+  const patched = await cmPatch(req('PATCH', `${NS}/configmaps/c`, { more: 'x', data: { b: '2' } }, { 'content-type': 'application/merge-patch+json' }), ctx);
+  assert.is(patched.status, 200);
+  assert.is((ctx.store.get(configMaps, 'default', 'c') as unknown as Record<string, unknown>).more, undefined);
+});
+
+t('a memory limit below what Docker accepts (6Mi) is a 422 for pods and pod templates; 6Mi and 0 are fine', async () => {
+  const ctx = fakeCtx();
+  const pod = (name: string, memory: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'a', image: 'i', resources: { limits: { memory } } }] } });
+  const small = await podCreate(req('POST', `${NS}/pods`, pod('p', '4Mi')), ctx);
+  assert.is(small.status, 422);
+  const status = await small.json();
+  assert.is(status.details.causes[0].field, 'spec.containers[0].resources.limits.memory');
+  assert.match(status.message, 'at least 6Mi');
+  assert.is((await podCreate(req('POST', `${NS}/pods`, pod('q', '6Mi')), ctx)).status, 201);
+  assert.is((await podCreate(req('POST', `${NS}/pods`, pod('r', '0')), ctx)).status, 201);
+  const deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'd' },
+    spec: { selector: { matchLabels: { app: 'a' } }, template: { metadata: { labels: { app: 'a' } }, spec: pod('x', '5000000').spec } },
+  };
+  const d = await createHandler(deployments)(req('POST', '/apis/apps/v1/namespaces/default/deployments', deployment), ctx);
+  assert.is(d.status, 422);
+  assert.match((await d.json()).message, 'spec.template.spec.containers[0].resources.limits.memory');
 });
 
 t.run();
