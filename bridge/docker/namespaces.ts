@@ -1,15 +1,15 @@
 import type { KObject } from '../../shared/k8s/meta';
 import { namespaces } from '../../shared/resources/namespaces';
 import { registry } from '../../shared/resources/index';
-import { isNotFound, NAMESPACE_LABEL } from './client';
+import { INSTANCE, instanceName, isNotFound, isOurs, MANAGED_BY, NAMESPACE_LABEL } from './client';
 import type { BridgeEnv, Mapping } from './mapping';
 
-/** Namespace `ns` is the bridge network `k2d-ns`, as in k2d: a pod's containers join it. */
-export const networkName = (namespace: string) => `k2d-${namespace}`;
+/** Namespace `ns` is the bridge network `k2d-ns`, as in k2d: a pod's containers join it (other instances: `<instance>_k2d-ns`). */
+export const networkName = (namespace: string, instance?: string) => instanceName(instance, `k2d-${namespace}`);
 
 export const namespaceMapping: Mapping = {
   async apply(ns: KObject, env: BridgeEnv) {
-    const name = networkName(ns.metadata.name);
+    const name = networkName(ns.metadata.name, env.labels[INSTANCE]);
     const existing = await env.docker.listNetworks({ filters: { name: [name] } });
     if (existing.some((n) => n.Name === name)) return;
     try {
@@ -31,7 +31,9 @@ export const namespaceMapping: Mapping = {
     for (const def of registry.filter((d) => d.namespaced)) {
       for (const obj of env.store.list(def, namespace)) await env.store.delete(def, namespace, obj.metadata.name).catch(() => undefined);
     }
-    const containers = await env.docker.listContainers({ all: true, filters: { label: [`${NAMESPACE_LABEL}=${namespace}`] } });
+    // Only what this instance made: the namespace label alone also matches other instances' and k2d's containers.
+    const instance = env.labels[INSTANCE];
+    const containers = (await env.docker.listContainers({ all: true, filters: { label: [`${NAMESPACE_LABEL}=${namespace}`, `${MANAGED_BY}=k2d-ts`, `${INSTANCE}=${instance}`] } })).filter((c) => isOurs(c.Labels, instance));
     for (const c of containers) {
       await env.docker
         .getContainer(c.Id)
@@ -41,14 +43,18 @@ export const namespaceMapping: Mapping = {
         });
     }
     // Other namespaces' Service proxies are attached too (for the qualified names): they leave first.
-    const network = env.docker.getNetwork(networkName(namespace));
-    const attached = await network.inspect().then((n: { Containers?: Record<string, unknown> }) => Object.keys(n.Containers ?? {}), () => []);
-    for (const id of attached) await network.disconnect({ Container: id, Force: true }).catch(() => undefined);
-    await network
-      .remove()
-      .catch((err) => {
+    const network = env.docker.getNetwork(networkName(namespace, instance));
+    const info = await network.inspect().catch((err) => {
+      if (!isNotFound(err)) throw err;
+      return undefined;
+    }) as { Labels?: Record<string, string>; Containers?: Record<string, unknown> } | undefined;
+    // A network of that name someone else made (by hand, another server) is left alone.
+    if (info && isOurs(info.Labels, instance)) {
+      for (const id of Object.keys(info.Containers ?? {})) await network.disconnect({ Container: id, Force: true }).catch(() => undefined);
+      await network.remove().catch((err) => {
         if (!isNotFound(err)) throw err;
       });
+    }
     if (env.store.get(namespaces, undefined, namespace)) await env.store.delete(namespaces, undefined, namespace);
   },
 };
