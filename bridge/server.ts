@@ -229,8 +229,31 @@ export async function stopServer(server: Server, graceMs = 2000): Promise<void> 
   clearTimeout(timer);
 }
 
-export function startServer(opts: { cert: string; key: string; port: number; host: string; handle: FetchHandler; log: Logger }): Promise<Server> {
-  const server = createServer({ cert: opts.cert, key: opts.key }, (req, res) => {
+/**
+ * TLS 1.2 with AEAD suites only (GCM, ChaCha20-Poly1305; no CBC, no SHA-1 MACs), forward-secret key
+ * exchange, as Go's and so the apiserver's secure defaults; TLS 1.3 suites are all AEAD.
+ */
+export const TLS_CIPHERS = [
+  'TLS_AES_128_GCM_SHA256',
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
+
+/** The apiserver's ReadHeaderTimeout: a client gets this long to send its request headers. */
+export const HEADERS_TIMEOUT_MS = 32_000;
+
+export function startServer(opts: { cert: string; key: string; port: number; host: string; handle: FetchHandler; log: Logger; headersTimeoutMs?: number }): Promise<Server> {
+  const headersTimeout = opts.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
+  const tls = { cert: opts.cert, key: opts.key, minVersion: 'TLSv1.2' as const, ciphers: TLS_CIPHERS, honorCipherOrder: true };
+  // Node checks its timeouts every connectionsCheckingInterval (30 s by default): often enough here that
+  // a slow-header client is cut off near the timeout, not up to 30 s after it.
+  const server = createServer({ ...tls, headersTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout) }, (req, res) => {
     const started = performance.now();
     // Nothing on this path may throw out of the listener: that would take the process down.
     Promise.resolve()

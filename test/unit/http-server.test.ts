@@ -113,4 +113,36 @@ t('keep-alive: a large unread body (413 on its declared length, 401 with 2 MB se
   assert.is((await rawRequest(raw.port, getList))?.status, 200);
 });
 
+t('a client that does not finish its headers is cut off at the headers timeout (the apiserver: 32 s) with a 408 Status', async ({ raw }) => {
+  assert.is(raw.server.headersTimeout, 32_000);
+  const quick = await startRaw([listHandler(configMaps)], fakeCtx(), { headersTimeoutMs: 1000 });
+  try {
+    const socket = await tlsConnect(quick.port);
+    const reader = responses(socket);
+    const started = Date.now();
+    socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: 1\r\n`);
+    const timer = setInterval(() => socket.write('X-More: 1\r\n'), 200);
+    const res = await reader.next(5000);
+    clearInterval(timer);
+    assert.is(res?.status, 408);
+    assert.is(JSON.parse(res!.body).kind, 'Status');
+    assert.ok(Date.now() - started < 3500, `cut off after ${Date.now() - started} ms`);
+    socket.destroy();
+  } finally {
+    await quick.close();
+  }
+});
+
+t('TLS: 1.2 offers AEAD suites only (a CBC-SHA1 client is refused), TLS 1.1 is refused, 1.3 and GCM work', async ({ raw }) => {
+  const handshake = (opts: Record<string, unknown>) => tlsConnect(raw.port, opts).then((s) => {
+    const cipher = s.getCipher().name;
+    s.destroy();
+    return cipher;
+  }, () => undefined);
+  assert.is(await handshake({ maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA:ECDHE-ECDSA-AES128-SHA256' }), undefined);
+  assert.is(await handshake({ minVersion: 'TLSv1.1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' }), undefined);
+  assert.is(await handshake({ maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256' }), 'ECDHE-ECDSA-AES128-GCM-SHA256');
+  assert.ok(await handshake({ minVersion: 'TLSv1.3' }));
+});
+
 t.run();
