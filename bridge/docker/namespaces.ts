@@ -1,11 +1,32 @@
 import type { KObject } from '../../shared/k8s/meta';
 import { namespaces } from '../../shared/resources/namespaces';
 import { registry } from '../../shared/resources/index';
+import { ApiError } from '../../shared/api/status';
 import { INSTANCE, instanceName, isNotFound, isOurs, MANAGED_BY, NAMESPACE_LABEL } from './client';
 import type { BridgeEnv, Mapping } from './mapping';
 
 /** Namespace `ns` is the bridge network `k2d-ns`, as in k2d: a pod's containers join it (other instances: `<instance>_k2d-ns`). */
 export const networkName = (namespace: string, instance?: string) => instanceName(instance, `k2d-${namespace}`);
+
+/** What the engine says when every subnet of its address pools is taken. */
+const POOL_EXHAUSTED = /non-overlapping IPv4 address pool|no available network|could not find an available.*address pool/i;
+
+/**
+ * A Status that says what ran out and what to change, instead of the engine's 500: each namespace is
+ * one bridge network, and the engine's default pools hold only a few dozen of them.
+ */
+async function poolExhausted(namespace: string, network: string, env: BridgeEnv): Promise<ApiError> {
+  const networks = await env.docker.listNetworks({ filters: { driver: ['bridge'] } }).then((l) => l.length, () => undefined);
+  return new ApiError(
+    503,
+    'ServiceUnavailable',
+    `namespaces "${namespace}" cannot be created: the Docker engine has no free address pool left for its bridge network ${network}` +
+      `${networks === undefined ? '' : ` (${networks} bridge networks exist)`}. Each namespace takes one network from the engine's ` +
+      `"default-address-pools": remove namespaces or networks no longer needed (docker network prune), or give the engine more, ` +
+      `smaller subnets in /etc/docker/daemon.json, e.g. {"default-address-pools": [{"base": "10.200.0.0/16", "size": 24}]} for 256 networks, and restart it`,
+    { name: namespace, kind: 'namespaces' },
+  );
+}
 
 export const namespaceMapping: Mapping = {
   async apply(ns: KObject, env: BridgeEnv) {
@@ -21,7 +42,9 @@ export const namespaceMapping: Mapping = {
       });
     } catch (err) {
       // Two creates racing for the same network: the other one won, which is what we wanted.
-      if ((err as { statusCode?: number }).statusCode !== 409) throw err;
+      if ((err as { statusCode?: number }).statusCode === 409) return;
+      if (POOL_EXHAUSTED.test(String((err as Error).message))) throw await poolExhausted(ns.metadata.name, name, env);
+      throw err;
     }
   },
 
