@@ -157,7 +157,7 @@ t('the offline image runs the server: kubeconfig with the generated token, a run
   // --reset from the same image and volume removes what this instance made.
   const reset = await run('docker', ['run', '--rm', '-v', '/var/run/docker.sock:/var/run/docker.sock', '-v', `${volume}:/var/lib/k2d`, '-e', `K2D_INSTANCE=${instance}`, IMAGE, '--reset']);
   assert.is(reset.code, 0, reset.stderr);
-  assert.match(reset.stdout, `removed container ${ns}-web`);
+  assert.match(reset.stdout, `removed container ${dockerName(instance, `${ns}-web`)}`);
   assert.match(reset.stdout, `removed container ${dockerName(instance, `k2d-svc-${ns}-web`)}`);
   assert.match(reset.stdout, `removed network ${dockerName(instance, `k2d-${ns}`)}`);
   if (!proxyImagesBefore.has(proxy.ImageID)) assert.match(reset.stdout, `removed image ${proxy.Image}`);
