@@ -465,6 +465,7 @@ function patched(def: ResourceDefinition, type: string, current: KObject, patch:
 
 /** Only a resourceVersion the patch itself sets is a precondition. */
 function keepPrecondition(next: Record<string, unknown>, patch: unknown) {
+  if (!next || typeof next !== 'object' || Array.isArray(next)) throw badRequest('the patch did not produce an object');
   const patchMeta = (Array.isArray(patch) ? {} : ((patch as Record<string, unknown>)?.metadata ?? {})) as Record<string, unknown>;
   const meta = (next.metadata ?? {}) as KObject['metadata'];
   if (!patchMeta.resourceVersion) delete meta.resourceVersion;

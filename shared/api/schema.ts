@@ -69,7 +69,7 @@ export class SchemaIndex {
       const record = value as Record<string, unknown>;
       for (const k of Object.keys(record)) {
         if (s.properties) {
-          if (!(k in s.properties)) {
+          if (!Object.hasOwn(s.properties, k)) {
             dropped.push(path ? `${path}.${k}` : k);
             delete record[k];
           } else walk(s.properties[k], record[k], path ? `${path}.${k}` : k);
@@ -94,7 +94,7 @@ export class SchemaIndex {
       }
       for (const [k, v] of Object.entries(value)) {
         if (s.properties) {
-          if (!(k in s.properties)) found.push(path ? `${path}.${k}` : k);
+          if (!Object.hasOwn(s.properties, k)) found.push(path ? `${path}.${k}` : k);
           else walk(s.properties[k], v, path ? `${path}.${k}` : k);
         } else if (s.additionalProperties && typeof s.additionalProperties === 'object') {
           walk(s.additionalProperties, v, `${path}[${k}]`);

@@ -1,5 +1,5 @@
 import jsonpatch, { type Operation } from 'fast-json-patch';
-import { jsonBytes, MAX_JSON_PATCH_COPY_BYTES, MAX_JSON_PATCH_OPERATIONS } from '../api/limits';
+import { jsonBytes, MAX_JSON_PATCH_COPY_BYTES, MAX_JSON_PATCH_OPERATIONS, MAX_NESTING_DEPTH, nestingDepth, tooDeep } from '../api/limits';
 import { ApiError, badRequest } from '../api/status';
 
 const { applyOperation, getValueByPointer, JsonPatchError, validator } = jsonpatch;
@@ -39,6 +39,10 @@ function checkOperation(operation: Operation, index: number, document: unknown, 
   } else if ((operation.op === 'move' || operation.op === 'copy') && getValueByPointer(document, operation.from) === undefined) {
     fail('Cannot perform the operation from a path that does not exist', 'OPERATION_FROM_UNRESOLVABLE');
   }
+  // RFC 6902 §4.4: a value cannot move into one of its own children (the document would contain itself).
+  if (operation.op === 'move' && operation.path.startsWith(`${operation.from}/`)) {
+    fail('Cannot move a value into one of its own children', 'OPERATION_PATH_ILLEGAL');
+  }
 }
 
 /**
@@ -72,5 +76,6 @@ export function jsonPatch(target: Json, patch: Json): Json {
       throw rejected(String(error.message ?? err).split('\n')[0]);
     }
   }
+  if (nestingDepth(document) > MAX_NESTING_DEPTH) throw tooDeep();
   return document;
 }

@@ -60,7 +60,7 @@ t('json patch: more than 10000 operations is a 413; 10000 small ones are fine', 
 t('json patch: copies and moves of a path that does not exist are 422, a failed test too', async () => {
   const ctx = fakeCtx();
   await withCm(ctx);
-  for (const op of [{ op: 'copy', from: '/nope', path: '/data/x' }, { op: 'move', from: '/nope', path: '/data/x' }, { op: 'replace', path: '/nope', value: 1 }, { op: 'test', path: '/kind', value: 'Pod' }]) {
+  for (const op of [{ op: 'move', from: '', path: '/data/x' }, { op: 'move', from: '/metadata', path: '/metadata/labels/x' }, { op: 'copy', from: '/nope', path: '/data/x' }, { op: 'move', from: '/nope', path: '/data/x' }, { op: 'replace', path: '/nope', value: 1 }, { op: 'test', path: '/kind', value: 'Pod' }]) {
     const res = await cmPatch(req('PATCH', `${NS}/configmaps/c`, [op], JSON_PATCH), ctx);
     assert.is(res.status, 422, JSON.stringify(op));
   }
