@@ -144,6 +144,10 @@ export class DataFiles {
       const entry: FileEntry = { key, field, file, sha256: sha256(bytes) };
       return { entry, bytes, changed: !previous || previous.sha256 !== entry.sha256 };
     });
+    // Writes of different objects run side by side: a file name is claimed before the first await, so
+    // two objects whose k2d names collide cannot both take it.
+    const claimed = next.map((n) => `${resource}/${n.entry.file}`).filter((k) => !this.owners.has(k));
+    for (const k of claimed) this.owners.set(k, id);
     const obsolete = before.filter((e) => !taken.has(e.file)).map((e) => e.file);
     const changed = next.filter((n) => n.changed);
     let staging: string | undefined;
@@ -162,6 +166,7 @@ export class DataFiles {
       if (staging) await writeFile(join(staging, OBSOLETE), JSON.stringify(obsolete), { mode: 0o600 });
       await commit({ object: this.strip(resource, obj), files: next.map((n) => n.entry) });
     } catch (err) {
+      for (const k of claimed) this.owners.delete(k);
       if (staging) await rm(staging, { recursive: true, force: true });
       throw err;
     }

@@ -34,6 +34,8 @@ export class DiskPersistence implements Persistence {
   private readonly root: string;
   private readonly made = new Set<string>();
   private readonly files: DataFiles;
+  private rvWrites: Promise<void> = Promise.resolve();
+  private highestRv = 0;
 
   constructor(dataPath: string, log?: Logger) {
     this.root = join(dataPath, 'store');
@@ -81,8 +83,15 @@ export class DiskPersistence implements Persistence {
     else await remove();
   }
 
-  async writeResourceVersion(rv: number): Promise<void> {
-    await this.atomicWrite(this.root, 'resourceVersion', String(rv));
+  /**
+   * Deletes of different objects run side by side: the counter file is written one at a time (they would
+   * share a temporary file) and never goes back to a lower value than one already written.
+   */
+  writeResourceVersion(rv: number): Promise<void> {
+    this.highestRv = Math.max(this.highestRv, rv);
+    const write = this.rvWrites.then(() => this.atomicWrite(this.root, 'resourceVersion', String(this.highestRv)));
+    this.rvWrites = write.catch(() => undefined);
+    return write;
   }
 
   /** Everything stored, and the highest resourceVersion ever handed out. */

@@ -3,6 +3,7 @@ import { Router } from 'itty-router';
 import type { RouteHandler } from '../shared/api/handlers';
 import { errorResponse, methodNotAllowed, noRoute, unauthorized } from '../shared/api/status';
 import type { Ctx } from '../shared/ctx';
+import { refusedMethod } from './server';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -34,6 +35,8 @@ export function buildRouter(handlers: RouteHandler[], token: string) {
   }
   for (const [method, regex] of router.routes as unknown as Array<[string, RegExp]>) patterns.push({ method, regex });
   router.all('*', (request) => {
+    const refused = refusedMethod(request);
+    if (refused) throw methodNotAllowed(refused);
     const path = new URL(request.url).pathname;
     const methods = patterns.filter((p) => p.regex.test(path)).map((p) => p.method);
     throw methods.length ? methodNotAllowed(request.method) : noRoute();

@@ -3,7 +3,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 // `node test/run.mjs e2e pods` runs test/e2e/pods.test.ts only.
-const suites = process.argv[2] ? [process.argv[2]] : ['unit', 'e2e'];
+// stress: property-based fuzzing of the handlers and the socket (test/stress), bounded to a minute or two.
+const suites = process.argv[2] ? [process.argv[2]] : ['unit', 'stress', 'e2e'];
 const only = process.argv[3] ? `^${process.argv[3]}` : '';
 let passed = 0;
 let failed = 0;

@@ -16,6 +16,18 @@ export async function connectDocker(): Promise<Dockerode> {
   return new Dockerode({ ...(probe.modem as unknown as Dockerode.DockerOptions), version: `v${ApiVersion}` });
 }
 
+/** The instance that keeps k2d's own Docker names, so an existing k2d setup finds its networks and containers. */
+export const DEFAULT_INSTANCE = 'k2d';
+
+/**
+ * A Docker name for an instance: k2d's name for the default instance, `<instance>_<name>` for any other.
+ * No Kubernetes name holds `_`, so two instances on one engine can never arrive at the same name.
+ */
+export const instanceName = (instance: string | undefined, name: string) => (!instance || instance === DEFAULT_INSTANCE ? name : `${instance}_${name}`);
+
+/** True when a Docker object carries this instance's labels: the only objects it may remove. */
+export const isOurs = (labels: Record<string, string> | undefined, instance: string) => labels?.[MANAGED_BY] === 'k2d-ts' && labels?.[INSTANCE] === instance;
+
 export function managedLabels(instance: string): Record<string, string> {
   return { [MANAGED_BY]: 'k2d-ts', [INSTANCE]: instance };
 }

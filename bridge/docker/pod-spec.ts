@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type Dockerode from 'dockerode';
 import type { KObject } from '../../shared/k8s/meta';
 import { parseQuantity } from '../../shared/k8s/quantity';
-import { NAMESPACE_LABEL } from './client';
+import { INSTANCE, instanceName, NAMESPACE_LABEL } from './client';
 
 // Pure translation of a Pod into Docker create options: no Docker calls here, so it is unit-tested alone.
 
@@ -36,8 +36,8 @@ export interface PodContext {
 export class ContainerConfigError extends Error {}
 
 /** Names: k2d's `<ns>-<pod>` for the first container (it owns the pod's network); a suffix for the others. */
-export function containerName(pod: KObject, container: string, index: number, init = false): string {
-  const base = `${pod.metadata.namespace}-${pod.metadata.name}`;
+export function containerName(pod: KObject, container: string, index: number, init = false, instance?: string): string {
+  const base = instanceName(instance, `${pod.metadata.namespace}-${pod.metadata.name}`);
   if (init) return `${base}-init-${container}`;
   return index === 0 ? base : `${base}-${container}`;
 }
@@ -136,7 +136,7 @@ function groups(podSc: Json): string[] | undefined {
 export function containerConfig(pod: KObject, container: Json, index: number, ctx: PodContext, init = false): Dockerode.ContainerCreateOptions {
   const spec = pod.spec as Json;
   const vars = environment(pod, container, ctx);
-  const owner = containerName(pod, spec.containers[0].name, 0);
+  const owner = containerName(pod, spec.containers[0].name, 0, false, ctx.labels[INSTANCE]);
   const ownsNetwork = !init && index === 0;
   const sc = { ...spec.securityContext, ...container.securityContext };
   const limits = container.resources?.limits ?? {};
@@ -163,7 +163,7 @@ export function containerConfig(pod: KObject, container: Json, index: number, ct
     [SPEC_HASH]: hash({ container, volumes: ctx.volumes, ownsNetwork }),
   };
   const config: Dockerode.ContainerCreateOptions = {
-    name: init ? containerName(pod, container.name, index, true) : containerName(pod, container.name, index),
+    name: containerName(pod, container.name, index, init, ctx.labels[INSTANCE]),
     Image: container.image,
     Env: Object.entries(vars).map(([k, v]) => `${k}=${v}`),
     Labels: labels,

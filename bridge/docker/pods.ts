@@ -4,7 +4,7 @@ import type { Operation } from '../../shared/ctx';
 import type { KObject } from '../../shared/k8s/meta';
 import { EXTERNAL_ANNOTATION, pods } from '../../shared/resources/pods';
 import type { EventRecorder } from '../events';
-import { isNotFound, MANAGED_BY, INSTANCE, NAMESPACE_LABEL } from './client';
+import { instanceName, isNotFound, MANAGED_BY, INSTANCE, NAMESPACE_LABEL } from './client';
 import { VolumeError } from './config-volumes';
 import { boundVolume } from './volumes';
 import { ImageError, type ImageManager } from './images';
@@ -103,7 +103,7 @@ export class PodRuntime implements Mapping {
 
   private context(pod: KObject, volumes: PodContext['volumes'], podIP?: string): PodContext {
     return {
-      network: networkName(pod.metadata.namespace!),
+      network: networkName(pod.metadata.namespace!, this.opts.instance),
       nodeName: this.opts.nodeName,
       hostIP: this.opts.hostIP,
       apiHost: this.opts.apiHost,
@@ -130,7 +130,7 @@ export class PodRuntime implements Mapping {
     const out: PodContext['volumes'] = {};
     for (const v of ((pod.spec as Json).volumes ?? []) as Json[]) {
       if (v.emptyDir) {
-        const name = `k2d-${pod.metadata.namespace}-${pod.metadata.name}-${v.name}`;
+        const name = instanceName(this.opts.instance, `k2d-${pod.metadata.namespace}-${pod.metadata.name}-${v.name}`);
         const volume = await this.env.docker.createVolume({
           Name: name,
           Labels: { ...this.env.labels, [NAMESPACE_LABEL]: pod.metadata.namespace!, [POD_UID]: pod.metadata.uid! },
@@ -266,7 +266,7 @@ export class PodRuntime implements Mapping {
       }
       const owner = find('app', spec.containers[0].name);
       const needsIP = JSON.stringify(spec).includes('status.podIP');
-      const podIP = needsIP ? (owner?.NetworkSettings?.Networks?.[networkName(pod.metadata.namespace!)]?.IPAddress || (await this.allocateIP(networkName(pod.metadata.namespace!)))) : undefined;
+      const podIP = needsIP ? (owner?.NetworkSettings?.Networks?.[networkName(pod.metadata.namespace!, this.opts.instance)]?.IPAddress || (await this.allocateIP(networkName(pod.metadata.namespace!, this.opts.instance)))) : undefined;
       const ctx = this.context(pod, volumes, podIP);
 
       const inits = (spec.initContainers ?? []) as Json[];
@@ -377,7 +377,7 @@ export class PodRuntime implements Mapping {
       restarts: state.restarts,
       backingOff: state.backingOff,
       lastTerminated: state.lastTerminated,
-      network: networkName(state.namespace),
+      network: networkName(state.namespace, this.opts.instance),
       hostIP: this.opts.hostIP,
       now: this.env.clock.now(),
       failed: state.failed,

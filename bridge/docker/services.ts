@@ -7,7 +7,7 @@ import { namespaces } from '../../shared/resources/namespaces';
 import { pods } from '../../shared/resources/pods';
 import { isHeadless, services, type Service } from '../../shared/resources/services';
 import type { EventRecorder } from '../events';
-import { INSTANCE, isNotFound, NAMESPACE_LABEL } from './client';
+import { INSTANCE, instanceName, isNotFound, NAMESPACE_LABEL } from './client';
 import type { BridgeEnv, Mapping } from './mapping';
 import { networkName } from './namespaces';
 import { containerName } from './pod-spec';
@@ -19,7 +19,7 @@ type Json = any;
 export const SERVICE_LABEL = 'service.k2d.io/name';
 const SPEC_HASH = 'service.k2d.io/spec-hash';
 
-export const proxyName = (namespace: string, name: string) => `k2d-svc-${namespace}-${name}`;
+export const proxyName = (namespace: string, name: string, instance?: string) => instanceName(instance, `k2d-svc-${namespace}-${name}`);
 
 /** The names a Service answers to: all four in its namespace, the qualified ones from everywhere else. */
 export function aliases(svc: KObject, own: boolean): string[] {
@@ -79,7 +79,7 @@ export class ServiceRuntime implements Mapping {
 
   private async container(svc: KObject): Promise<Dockerode.ContainerInspectInfo | undefined> {
     try {
-      return await this.env.docker.getContainer(proxyName(svc.metadata.namespace!, svc.metadata.name)).inspect();
+      return await this.env.docker.getContainer(proxyName(svc.metadata.namespace!, svc.metadata.name, this.opts.instance)).inspect();
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
@@ -111,11 +111,11 @@ export class ServiceRuntime implements Mapping {
    * rejoining the network with the same address; their containers are not touched.
    */
   private async syncHeadless(namespace: string) {
-    const net = networkName(namespace);
+    const net = networkName(namespace, this.opts.instance);
     for (const pod of this.env.store.list(pods, namespace)) {
       if (pod.metadata.deletionTimestamp) continue;
       const first = ((pod as Json).spec?.containers ?? [])[0]?.name;
-      const owner = first ? await this.env.docker.getContainer(containerName(pod, first, 0)).inspect().catch(() => undefined) : undefined;
+      const owner = first ? await this.env.docker.getContainer(containerName(pod, first, 0, false, this.opts.instance)).inspect().catch(() => undefined) : undefined;
       const endpoint = owner?.State.Running ? owner.NetworkSettings?.Networks?.[net] : undefined;
       if (!owner || !endpoint) continue;
       const want = this.headlessAliases(pod);
@@ -171,7 +171,7 @@ export class ServiceRuntime implements Mapping {
     }
     const hash = createHash('sha256').update(JSON.stringify({ ports, bindings, image })).digest('hex').slice(0, 16);
     return {
-      name: proxyName(namespace!, name),
+      name: proxyName(namespace!, name, this.opts.instance),
       Image: image,
       Entrypoint: ['/usr/local/bin/node', PROXY_PATH],
       Cmd: [],
@@ -185,13 +185,13 @@ export class ServiceRuntime implements Mapping {
         [NAMESPACE_LABEL]: namespace!,
         'workload.k2d.io/name': name,
         'workload.k2d.io/type': 'service',
-        'networking.k2d.io/network-name': networkName(namespace!),
+        'networking.k2d.io/network-name': networkName(namespace!, this.opts.instance),
         [SERVICE_LABEL]: name,
         [SPEC_HASH]: hash,
       },
       ExposedPorts: Object.fromEntries(ports.map((p) => [`${p.port}/${p.protocol.toLowerCase()}`, {}])),
       HostConfig: {
-        NetworkMode: networkName(namespace!),
+        NetworkMode: networkName(namespace!, this.opts.instance),
         PortBindings: bindings,
         CapDrop: ['ALL'],
         Sysctls: { 'net.ipv4.ip_unprivileged_port_start': '0' },
@@ -199,7 +199,7 @@ export class ServiceRuntime implements Mapping {
         Memory: 128 * 1024 * 1024,
         LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '2' } },
       },
-      NetworkingConfig: { EndpointsConfig: { [networkName(namespace!)]: { Aliases: aliases(svc, true) } } },
+      NetworkingConfig: { EndpointsConfig: { [networkName(namespace!, this.opts.instance)]: { Aliases: aliases(svc, true) } } },
     };
   }
 
@@ -209,7 +209,7 @@ export class ServiceRuntime implements Mapping {
     if (!info) return;
     const attached = new Set(Object.keys(info.NetworkSettings?.Networks ?? {}));
     for (const ns of this.env.store.list(namespaces)) {
-      const net = networkName(ns.metadata.name);
+      const net = networkName(ns.metadata.name, this.opts.instance);
       if (attached.has(net) || ns.metadata.deletionTimestamp) continue;
       await this.env.docker
         .getNetwork(net)
@@ -231,7 +231,7 @@ export class ServiceRuntime implements Mapping {
 
   /** Writes the Service's current targets to its proxy's stdin, attaching first when needed. */
   private async feed(svc: Service, fresh = false): Promise<void> {
-    const id = proxyName(svc.metadata.namespace!, svc.metadata.name);
+    const id = proxyName(svc.metadata.namespace!, svc.metadata.name, this.opts.instance);
     let stream = this.feeds.get(id);
     if (fresh || !stream || stream.destroyed) {
       stream?.destroy();
@@ -264,7 +264,7 @@ export class ServiceRuntime implements Mapping {
   }
 
   private async removeProxy(svc: KObject) {
-    const id = proxyName(svc.metadata.namespace!, svc.metadata.name);
+    const id = proxyName(svc.metadata.namespace!, svc.metadata.name, this.opts.instance);
     this.feeds.get(id)?.destroy();
     this.feeds.delete(id);
     await this.env.docker

@@ -24,6 +24,7 @@ import {
 import { toTable } from './table';
 import { watchResponse } from './watch';
 import { create, registryEnv, remove, removeCollection, update } from '../registry/store';
+import { warningHeaders } from './warnings';
 
 export type Handler = (request: Request, ctx: Ctx) => Promise<Response>;
 
@@ -34,6 +35,9 @@ export type RouteHandler = Handler & { method: string; paths: string[]; verb?: V
 export function route(method: string, paths: string[], handle: Handler, meta: { verb?: Verb; resource?: string; subresource?: string } = {}): RouteHandler {
   const wrapped: Handler = async (request, ctx) => {
     try {
+      // What the answer can be is settled before a write commits, so an Accept we cannot serve is a 406
+      // that changed nothing rather than one that follows a stored write.
+      if (meta.verb && meta.verb !== 'get' && meta.verb !== 'list' && meta.verb !== 'watch') rendering(request);
       return await handle(request, ctx);
     } catch (err) {
       if (!(err instanceof ApiError)) ctx.log.error({ err, url: request.url }, 'handler failed');
@@ -77,7 +81,14 @@ function getWritable(ctx: Ctx, def: ResourceDefinition, namespace: string | unde
 /** Kubernetes writes answer in JSON, or as a one-row Table when that is what the client asked for. */
 function respond(def: ResourceDefinition, request: Request, ctx: Ctx, obj: KObject, code = 200): Response {
   const r = rendering(request);
-  if (r.as === 'table') return jsonResponse(toTable(def, [obj], ctx.clock.now(), r, { resourceVersion: obj.metadata.resourceVersion }), code);
+  if (r.as === 'table') {
+    try {
+      return jsonResponse(toTable(def, [obj], ctx.clock.now(), r, { resourceVersion: obj.metadata.resourceVersion }), code);
+    } catch (err) {
+      // After a committed write the answer must be a success: the object itself, if its row cannot be made.
+      ctx.log.warn({ err: (err as Error).message, resource: def.resource }, 'table row failed; answering the object');
+    }
+  }
   return jsonResponse(obj, code);
 }
 
@@ -117,13 +128,14 @@ function writeOptions(request: Request, verb: WriteVerb, isApply = false): Write
  * error is the one the apiserver's strict decoder gives: a 400 for a body, a 422 on `patch` for a patch.
  */
 function checkFields(def: ResourceDefinition, opts: WriteOptions, obj: unknown, duplicates: string[], warnings: string[], patch?: unknown) {
-  if (opts.validation === 'Ignore') return;
-  const problems = [...duplicates.map((f) => `duplicate field "${f}"`), ...schemaIndex().unknownFields(def, obj).map((f) => `unknown field "${f}"`)];
-  if (!problems.length) return;
-  if (opts.validation === 'Warn') {
-    warnings.push(...problems);
+  if (opts.validation !== 'Strict') {
+    // Unknown fields are never stored, as the apiserver's decoder drops them; Warn says which.
+    const dropped = schemaIndex().dropUnknownFields(def, obj);
+    if (opts.validation === 'Warn') warnings.push(...duplicates.map((f) => `duplicate field "${f}"`), ...dropped.map((f) => `unknown field "${f}"`));
     return;
   }
+  const problems = [...duplicates.map((f) => `duplicate field "${f}"`), ...schemaIndex().unknownFields(def, obj).map((f) => `unknown field "${f}"`)];
+  if (!problems.length) return;
   const error = `strict decoding error: ${problems.join(', ')}`;
   if (patch === undefined) throw badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: ${error}`);
   const message = `Invalid value: ${JSON.stringify(JSON.stringify(patch))}: ${error}`;
@@ -156,7 +168,7 @@ function applyConfig(def: ResourceDefinition, ctx: Ctx, opts: WriteOptions, live
 }
 
 function withWarnings(res: Response, warnings: string[]): Response {
-  for (const w of warnings) res.headers.append('warning', `299 - "${w.replace(/"/g, '\\"')}"`);
+  for (const header of warningHeaders(warnings)) res.headers.append('warning', header);
   return res;
 }
 
@@ -350,6 +362,7 @@ function patched(def: ResourceDefinition, type: string, current: KObject, patch:
 
 /** Only a resourceVersion the patch itself sets is a precondition. */
 function keepPrecondition(next: Record<string, unknown>, patch: unknown) {
+  if (!next || typeof next !== 'object' || Array.isArray(next)) throw badRequest('the patch did not produce an object');
   const patchMeta = (Array.isArray(patch) ? {} : ((patch as Record<string, unknown>)?.metadata ?? {})) as Record<string, unknown>;
   const meta = (next.metadata ?? {}) as KObject['metadata'];
   if (!patchMeta.resourceVersion) delete meta.resourceVersion;
@@ -397,8 +410,9 @@ export function patchHandler(def: ResourceDefinition): RouteHandler {
 
 async function deleteOptions(request: Request): Promise<DeleteOptions> {
   if (!request.body) return {};
-  const text = await request.clone().text();
-  const options: DeleteOptions = text.trim() ? await decodeBody(request) : {};
+  // Read once, within the body limit: an unbounded read of a DELETE body was a way around it.
+  const text = await readBody(request);
+  const options: DeleteOptions = text.trim() ? await decodeBody(new Request(request.url, { method: 'POST', headers: request.headers, body: text })) : {};
   const grace = new URL(request.url).searchParams.get('gracePeriodSeconds');
   if (grace !== null) options.gracePeriodSeconds = Number(grace);
   return options;
@@ -461,6 +475,7 @@ async function writeStatus(def: ResourceDefinition, request: Request, ctx: Ctx, 
   const tryUpdate = (current: KObject) => {
     const obj = next(current) as KObject;
     if (!obj || typeof obj !== 'object') throw badRequest('the request did not produce an object');
+    schemaIndex().dropUnknownFields(def, obj);
     appliedFields = obj.metadata?.managedFields;
     return obj;
   };

@@ -1,11 +1,11 @@
 import { isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import { decodeKubernetesProtobuf } from '../k8s/protobuf';
+import { MAX_BODY_BYTES, MAX_NESTING_DEPTH, nestingDepth, tooDeep } from './limits';
 import { badRequest, notAcceptable, tooLarge, unsupportedMediaType } from './status';
 
-const PROTOBUF = 'application/vnd.kubernetes.protobuf';
+export { MAX_BODY_BYTES };
 
-/** The apiserver's limit on a request body. */
-export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+const PROTOBUF = 'application/vnd.kubernetes.protobuf';
 
 export async function readBytes(request: Request, limit = MAX_BODY_BYTES): Promise<Uint8Array> {
   const declared = Number(request.headers.get('content-length') ?? 0);
@@ -31,13 +31,39 @@ export async function readBody(request: Request, limit = MAX_BODY_BYTES): Promis
   return new TextDecoder().decode(await readBytes(request, limit));
 }
 
-/** Go decoders treat `null` as "not set"; clients send `creationTimestamp: null` and the like. */
+const shell = (v: unknown): unknown => (v && typeof v === 'object' ? (Array.isArray(v) ? [] : {}) : v);
+
+/** An own property, also when it is called `__proto__` (plain assignment would set the prototype). */
+function put(target: Record<string, unknown>, key: string, value: unknown) {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
+/**
+ * Go decoders treat `null` as "not set"; clients send `creationTimestamp: null` and the like. A copy
+ * made with a stack of its own rather than recursion, so no nesting can exhaust the call stack.
+ */
 export function dropNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(dropNulls);
-  if (!value || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = dropNulls(v);
-  return out;
+  const root = shell(value);
+  if (root === value) return value;
+  const stack: Array<[unknown, unknown]> = [[value, root]];
+  while (stack.length) {
+    const [source, target] = stack.pop()!;
+    const entries: Array<[string | number, unknown]> = Array.isArray(source) ? source.map((v, i) => [i, v]) : Object.entries(source as object);
+    for (const [key, v] of entries) {
+      if (v === null && !Array.isArray(source)) continue;
+      const copy = shell(v);
+      if (Array.isArray(target)) target[key as number] = copy;
+      else put(target as Record<string, unknown>, key as string, copy);
+      if (copy !== v) stack.push([v, copy]);
+    }
+  }
+  return root;
+}
+
+/** Every decoded body passes here: nesting no built-in kind needs is refused before anything walks it. */
+function checkDepth(value: unknown): void {
+  if (nestingDepth(value) > MAX_NESTING_DEPTH) throw tooDeep();
 }
 
 export function mediaType(request: Request): string {
@@ -54,7 +80,11 @@ export interface Decoded {
 export async function decodeDocument(request: Request, accepted = ['application/json', 'application/yaml', PROTOBUF]): Promise<Decoded> {
   const type = mediaType(request);
   if (!accepted.includes(type)) throw unsupportedMediaType(type);
-  if (type === PROTOBUF) return { body: decodeKubernetesProtobuf(await readBytes(request)), duplicates: [] };
+  if (type === PROTOBUF) {
+    const body = decodeKubernetesProtobuf(await readBytes(request));
+    checkDepth(body);
+    return { body, duplicates: [] };
+  }
   const text = await readBody(request);
   if (!text.trim()) throw badRequest('the request body is empty');
   const { value, duplicates } = parseText(text, type.endsWith('yaml') ? 'YAML' : 'JSON');
@@ -68,6 +98,12 @@ export async function decodeBody(request: Request, accepted?: string[]): Promise
 
 /** JSON or YAML text to a value, noting keys set twice (the last one wins, as in Go). */
 export function parseText(text: string, format: 'JSON' | 'YAML'): { value: unknown; duplicates: string[] } {
+  const parsed = parseUnchecked(text, format);
+  checkDepth(parsed.value);
+  return parsed;
+}
+
+function parseUnchecked(text: string, format: 'JSON' | 'YAML'): { value: unknown; duplicates: string[] } {
   try {
     if (format === 'JSON') {
       const value = JSON.parse(text);
@@ -149,11 +185,14 @@ function jsonDuplicates(text: string): string[] {
 /** A patch body is JSON: an object, or an array of operations for a JSON patch. */
 export async function decodePatch(request: Request): Promise<unknown> {
   const text = await readBody(request);
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (err) {
     throw badRequest(`the patch is not valid JSON: ${(err as Error).message}`);
   }
+  checkDepth(value);
+  return value;
 }
 
 export type Rendering = { as: 'object' } | { as: 'table'; includeObject: 'None' | 'Metadata' | 'Object' };

@@ -53,6 +53,35 @@ export class SchemaIndex {
     return s;
   }
 
+  /**
+   * Removes the fields the schema does not know from `obj`, as the apiserver's decoder drops them, and
+   * returns their paths. Only mutable parts are changed: frozen ones are the store's, already clean.
+   */
+  dropUnknownFields(def: ResourceDefinition, obj: unknown): string[] {
+    const dropped: string[] = [];
+    const walk = (schema: Schema | undefined, value: unknown, path: string) => {
+      const s = this.resolve(schema);
+      if (!s || value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+      if (Array.isArray(value)) {
+        value.forEach((item, i) => walk(s.items, item, `${path}[${i}]`));
+        return;
+      }
+      const record = value as Record<string, unknown>;
+      for (const k of Object.keys(record)) {
+        if (s.properties) {
+          if (!Object.hasOwn(s.properties, k)) {
+            dropped.push(path ? `${path}.${k}` : k);
+            delete record[k];
+          } else walk(s.properties[k], record[k], path ? `${path}.${k}` : k);
+        } else if (s.additionalProperties && typeof s.additionalProperties === 'object') {
+          walk(s.additionalProperties, record[k], `${path}[${k}]`);
+        }
+      }
+    };
+    walk({ $ref: REF_PREFIX + this.rootId(def) }, obj, '');
+    return dropped;
+  }
+
   /** Paths of fields the schema does not know (`spec.foo`, `spec.containers[0].bar`), for fieldValidation. */
   unknownFields(def: ResourceDefinition, obj: unknown): string[] {
     const found: string[] = [];
@@ -65,7 +94,7 @@ export class SchemaIndex {
       }
       for (const [k, v] of Object.entries(value)) {
         if (s.properties) {
-          if (!(k in s.properties)) found.push(path ? `${path}.${k}` : k);
+          if (!Object.hasOwn(s.properties, k)) found.push(path ? `${path}.${k}` : k);
           else walk(s.properties[k], v, path ? `${path}.${k}` : k);
         } else if (s.additionalProperties && typeof s.additionalProperties === 'object') {
           walk(s.additionalProperties, v, `${path}[${k}]`);

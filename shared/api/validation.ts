@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { KObject } from '../k8s/meta';
 import type { ResourceDefinition } from './resource';
 import type { StatusCause } from './status';
+import { annotationCauses, checkObjectSize } from './limits';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -38,9 +39,11 @@ export function schemaCauses(schema: z.ZodType, obj: unknown): StatusCause[] {
 
 /** Everything a stored object must satisfy: its name, its schema and its kind's own rules. */
 export function validateObject(def: ResourceDefinition, obj: KObject, old?: KObject): StatusCause[] {
+  checkObjectSize(obj);
   const causes = [...schemaCauses(def.schema, obj)];
   if (causes.length) return causes;
   causes.push(...validateName(obj.metadata.name, def.nameFormat));
+  causes.push(...annotationCauses(obj));
   if (obj.metadata.namespace) causes.push(...validateName(obj.metadata.namespace, 'label', 'metadata.namespace'));
   causes.push(...labelCauses(obj.metadata.labels, 'metadata.labels'));
   if (def.validate) causes.push(...def.validate(obj, old));

@@ -46,7 +46,7 @@ export class FieldSet {
       if (!isObject(value)) throw new Error(`FieldsV1 entry ${key} must be a JSON object`);
       const child = FieldSet.fromFieldsV1(value);
       const hasChildren = !child.isEmpty();
-      if ('.' in value || !hasChildren) set.members.add(pe);
+      if (Object.hasOwn(value, '.') || !hasChildren) set.members.add(pe);
       if (hasChildren) set.children.set(pe, child);
     }
     return set;
@@ -315,7 +315,7 @@ class Types {
       const itemSchema = this.index.resolve(shape.items);
       const fields: Array<[string, Json]> = [];
       for (const key of shape.keys) {
-        if (key in item && item[key] !== null) fields.push([key, item[key]]);
+        if (Object.hasOwn(item, key) && item[key] !== null) fields.push([key, item[key]]);
         else if (itemSchema?.properties?.[key]?.default !== undefined) fields.push([key, itemSchema.properties[key].default]);
       }
       if (!fields.length) {
@@ -369,7 +369,7 @@ function toFieldSet(types: Types, value: Json, schema: Schema | undefined): Fiel
       for (const [k, child] of Object.entries(v)) {
         const at = [...path, fieldElement(k)];
         walk(child, types.field(shape, k), at);
-        const named = shape.kind === 'struct' && k in shape.fields;
+        const named = shape.kind === 'struct' && Object.hasOwn(shape.fields, k);
         if (child === null || (isObject(child) && !Object.keys(child).length) || !named) set.insert(at);
       }
     }
@@ -384,7 +384,7 @@ function deepEqual(a: Json, b: Json): boolean {
   if (isObject(a)) {
     if (!isObject(b)) return false;
     const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => k in b && deepEqual(a[k], b[k]));
+    return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
   }
   return false;
 }
@@ -407,8 +407,9 @@ function merge(types: Types, live: Json, config: Json, schema: Schema | undefine
   if (!isObject(live) || shape.atomic || (isEmptyContainer(live) && isEmptyContainer(config))) return structuredClone(config);
   const out: JsonObject = {};
   const cfg = config as JsonObject;
-  for (const [k, v] of Object.entries(live)) out[k] = k in cfg ? merge(types, v, cfg[k], types.field(shape, k), [...path, fieldElement(k)]) : v;
-  for (const [k, v] of Object.entries(cfg)) if (!(k in live)) out[k] = structuredClone(v);
+  // Own keys only: `constructor` or `toString` in a map must not find Object's prototype.
+  for (const [k, v] of Object.entries(live)) out[k] = Object.hasOwn(cfg, k) ? merge(types, v, cfg[k], types.field(shape, k), [...path, fieldElement(k)]) : v;
+  for (const [k, v] of Object.entries(cfg)) if (!Object.hasOwn(live, k)) out[k] = structuredClone(v);
   return out;
 }
 
@@ -542,7 +543,7 @@ function withNamedFields(types: Types, set: FieldSet, schema: Schema | undefined
     let childSchema: Schema | undefined;
     if (pe.startsWith('f:')) {
       const name = pe.slice(2);
-      if (shape.kind === 'struct' && name in shape.fields) out.members.add(pe);
+      if (shape.kind === 'struct' && Object.hasOwn(shape.fields, name)) out.members.add(pe);
       childSchema = types.field(shape, name);
     } else if (shape.kind === 'list') {
       childSchema = shape.items;

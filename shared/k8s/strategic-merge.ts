@@ -13,10 +13,11 @@ const SET_ELEMENT_ORDER = '$setElementOrder/';
 
 // The apiserver answers malformed directives with 400, a patch that contradicts $retainKeys or nests lists
 // with 422, and every other strategic-merge failure (a missing merge key, mismatched orders) with a 500
-// carrying the library's message; clients such as kubectl print that message as is.
+// carrying the library's message. Those are faults of the patch, not of the server: here they are 422s
+// with the same message (kubectl prints it as is), so no input makes the server answer 5xx.
 const badFormat = (message: string) => new ApiError(400, 'BadRequest', message);
 const unprocessable = () => new ApiError(422, 'Invalid', 'the server rejected our request due to an error in our request');
-const failed = (message: string) => new ApiError(500, 'InternalError', message);
+const failed = (message: string) => new ApiError(422, 'Invalid', message);
 const noMergeKey = (item: Json, key: string) => failed(`map: ${JSON.stringify(item)} does not contain declared merge key: ${key}`);
 
 /**
@@ -56,7 +57,7 @@ class Merger {
   private meta(parent: Schema | undefined, name: string): PatchMeta {
     const s = this.index.resolve(parent);
     let field: Schema | undefined;
-    if (s?.properties && name in s.properties) field = s.properties[name];
+    if (s?.properties && Object.hasOwn(s.properties, name)) field = s.properties[name];
     else if (isObject(s?.additionalProperties)) field = s.additionalProperties as Schema;
     const resolved = this.index.resolve(field);
     // `merge,retainKeys`: retainKeys is carried by the patch itself ($retainKeys); the other one decides.
@@ -73,7 +74,7 @@ class Merger {
   }
 
   mergeMap(original: JsonObject, patch: JsonObject, schema: Schema | undefined): JsonObject {
-    if (DIRECTIVE in patch) {
+    if (Object.hasOwn(patch, DIRECTIVE)) {
       const directive = patch[DIRECTIVE];
       if (directive === 'replace') {
         delete patch[DIRECTIVE];
@@ -98,7 +99,7 @@ class Merger {
         delete original[key];
         continue;
       }
-      if (!(key in original)) {
+      if (!Object.hasOwn(original, key)) {
         if (deleteList) continue;
         const cleaned = clean(patchValue);
         if (cleaned === undefined) delete original[key];
@@ -136,7 +137,7 @@ class Merger {
   }
 
   private retainKeys(original: JsonObject, patch: JsonObject) {
-    if (!(RETAIN_KEYS in patch)) return;
+    if (!Object.hasOwn(patch, RETAIN_KEYS)) return;
     const retain = patch[RETAIN_KEYS];
     delete patch[RETAIN_KEYS];
     if (!Array.isArray(retain)) throw badFormat('invalid patch format of retainKeys');
@@ -208,13 +209,13 @@ class Merger {
     const plain: JsonObject[] = [];
     let replace = false;
     for (const item of patch as JsonObject[]) {
-      if (!(DIRECTIVE in item)) {
+      if (!Object.hasOwn(item, DIRECTIVE)) {
         plain.push(item);
         continue;
       }
       const directive = item[DIRECTIVE];
       if (directive === 'delete') {
-        if (!(key in item)) throw noMergeKey(item, key);
+        if (!Object.hasOwn(item, key)) throw noMergeKey(item, key);
         base = base.filter((x) => !(isObject(x) && x[key] === item[key]));
       } else if (directive === 'replace') {
         replace = true;
@@ -228,7 +229,7 @@ class Merger {
 
     const merged = [...base];
     for (const item of plain) {
-      if (!(key in item)) throw noMergeKey(item, key);
+      if (!Object.hasOwn(item, key)) throw noMergeKey(item, key);
       const at = merged.findIndex((x) => isObject(x) && x[key] === item[key]);
       if (at >= 0) merged[at] = this.mergeMap(merged[at] as JsonObject, item, this.items(meta.schema));
       else merged.push(cleanMap(item));
@@ -297,7 +298,7 @@ function interleave(named: Json[], serverOnly: Json[], order: Json[], live: Json
       .map((item, i) => ({ item, i, at: positionIn(ref, item, key) }))
       .sort((a, b) => (a.at >= 0 && b.at >= 0 ? a.at - b.at : a.i - b.i))
       .map((x) => x.item);
-  const right = byOrder(named.filter((x) => !(isObject(x) && DIRECTIVE in x)), order);
+  const right = byOrder(named.filter((x) => !(isObject(x) && Object.hasOwn(x, DIRECTIVE))), order);
   const left = byOrder(serverOnly, live);
   const out: Json[] = [];
   let i = 0;
@@ -326,7 +327,7 @@ function dedupe(items: Json[]): Json[] {
  */
 function checkOrder(patchList: Json[], order: Json[], key: string) {
   if (!order.length || !patchList.length) return;
-  const items = patchList.filter((x) => !(isObject(x) && DIRECTIVE in x));
+  const items = patchList.filter((x) => !(isObject(x) && Object.hasOwn(x, DIRECTIVE)));
   let p = 0;
   let o = 0;
   while (p < items.length && o < order.length) {
@@ -349,7 +350,7 @@ function checkOrder(patchList: Json[], order: Json[], key: string) {
 function clean(value: Json): Json {
   if (Array.isArray(value)) return cleanList(value);
   if (!isObject(value)) return value;
-  if (DIRECTIVE in value) return undefined;
+  if (Object.hasOwn(value, DIRECTIVE)) return undefined;
   return cleanMap(value);
 }
 

@@ -83,6 +83,20 @@ async function enqueue(env: RegistryEnv, def: ResourceDefinition, obj: KObject, 
   await env.queue.submit({ resource: def.resource, namespace: obj.metadata.namespace, name: obj.metadata.name, action }, def.priority ?? 'medium');
 }
 
+/**
+ * The kind's defaulting. It assumes well-typed fields (`spec.template: "x"`, `data: 0`, `ports: {}`
+ * break it): a type error in the input is the 422 it causes, not a 500.
+ */
+function defaulted(def: ResourceDefinition, obj: KObject, old?: KObject) {
+  try {
+    def.defaults?.(obj);
+  } catch (err) {
+    const causes = err instanceof ApiError ? [] : validateObject(def, obj, old);
+    if (causes.length) throw invalid(def, obj.metadata.name, causes);
+    throw err;
+  }
+}
+
 function validated(def: ResourceDefinition, obj: KObject, old?: KObject) {
   const causes = validateObject(def, obj, old);
   if (causes.length) throw invalid(def, obj.metadata.name, causes);
@@ -101,7 +115,7 @@ export async function create(env: RegistryEnv, def: ResourceDefinition, input: K
   if (!metadata.name) {
     throw invalid(def, '', [{ reason: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' }]);
   }
-  def.defaults?.(obj);
+  defaulted(def, obj);
   validated(def, obj);
   if (def.namespaced) admitNamespace(env, def, metadata.namespace!, metadata.name);
   let fresh = obj;
@@ -178,7 +192,7 @@ function prepareUpdate(env: RegistryEnv, def: ResourceDefinition, current: KObje
   const obj = { ...next, metadata: { ...(next.metadata ?? {}), name: current.metadata.name } } as KObject;
   if (def.namespaced) obj.metadata.namespace = current.metadata.namespace;
   else delete obj.metadata.namespace;
-  def.defaults?.(obj);
+  defaulted(def, obj, current);
   def.prepareForUpdate?.(obj, current);
   const causes = def.validateUpdate ? [...validateObject(def, obj), ...def.validateUpdate(obj, current)] : validateObject(def, obj, current);
   if (causes.length) throw invalid(def, obj.metadata.name, causes);

@@ -5,6 +5,7 @@ import { PodSpec, PodStatus, type Container, type ContainerStatus, type Probe } 
 import { typeMeta, type KObject } from '../k8s/meta';
 import { age, humanDuration } from '../k8s/time';
 import { validateName } from '../api/validation';
+import { isQuantity, parseQuantity } from '../k8s/quantity';
 import { configVolumeCauses } from './config-data';
 
 
@@ -94,6 +95,9 @@ export function podSummary(pod: Pod, now: Date): Summary {
 
 const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
 
+/** The Docker engine's minimum memory limit (its linuxMinMemory). */
+const DOCKER_MIN_MEMORY = 6 * 1024 * 1024;
+
 /** A pod spec's rules, at `at` (`spec` for a pod, `spec.template.spec` for a workload's template). */
 export function validatePodSpec(spec: PodSpec | undefined, at = 'spec'): StatusCause[] {
   const causes: StatusCause[] = [];
@@ -114,6 +118,11 @@ export function validatePodSpec(spec: PodSpec | undefined, at = 'spec'): StatusC
         names.add(c.name);
       }
       if (!c.image) bad(`${at}.image`, 'Required value', 'FieldValueRequired');
+      const memory = c.resources?.limits?.memory;
+      // Docker refuses a container below this; stored, the pod would be retried against it forever.
+      if (memory !== undefined && isQuantity(memory) && parseQuantity(memory) > 0 && parseQuantity(memory) < DOCKER_MIN_MEMORY) {
+        bad(`${at}.resources.limits.memory`, `Invalid value: "${memory}": must be at least 6Mi, the smallest memory limit the Docker engine accepts`);
+      }
       (c.ports ?? []).forEach((p, j) => {
         for (const key of ['containerPort', 'hostPort'] as const) {
           const v = p[key];

@@ -37,7 +37,7 @@ export interface StoreOptions {
   historySize?: number;
 }
 
-type Def = Pick<ResourceDefinition, 'resource' | 'plural' | 'group' | 'kind' | 'namespaced'>;
+type Def = Pick<ResourceDefinition, 'resource' | 'plural' | 'group' | 'kind' | 'namespaced'> & Partial<Pick<ResourceDefinition, 'allocate'>>;
 
 const key = (namespace: string | undefined, name: string) => `${namespace ?? ''}/${name}`;
 
@@ -57,8 +57,13 @@ function specOf(obj: KObject): string {
 
 /**
  * The API objects, in memory for reads, persisted through `Persistence` before a write is acknowledged.
- * Objects handed out are frozen: callers clone before they change one. Writes go one at a time so that
- * resourceVersions reach watchers in order.
+ * Objects handed out are frozen: callers clone before they change one.
+ *
+ * Writes to one object go one at a time; writes to different objects persist side by side, so none
+ * waits for another's disk write. Each takes its resourceVersion and its place in the commit order at
+ * once, and commits (memory, watchers) only after every lower resourceVersion has committed or failed,
+ * so watchers still see resourceVersions in order. Kinds that allocate unique values among all their
+ * objects (ClusterIPs, node ports) write alone, as every write once did.
  */
 export class ObjectStore {
   private readonly byResource = new Map<string, Map<string, KObject>>();
@@ -67,7 +72,14 @@ export class ObjectStore {
   private readonly historySize: number;
   private historyStart: number;
   private rv: number;
-  private writes: Promise<unknown> = Promise.resolve();
+  /** The last resourceVersion handed to a write (committed or not). */
+  private assigned: number;
+  /** What a write waits for before it may commit: the previous write's turn. */
+  private commitTail: Promise<void> = Promise.resolve();
+  /** The last write that runs alone; every later write waits for it. */
+  private exclusive: Promise<unknown> = Promise.resolve();
+  private readonly active = new Set<Promise<unknown>>();
+  private readonly keyTails = new Map<string, Promise<unknown>>();
 
   constructor(private readonly opts: StoreOptions) {
     this.historySize = opts.historySize ?? 10_000;
@@ -77,6 +89,7 @@ export class ObjectStore {
       rv = Math.max(rv, Number(object.metadata.resourceVersion ?? 0));
     }
     this.rv = rv;
+    this.assigned = rv;
     this.historyStart = rv;
   }
 
@@ -107,12 +120,12 @@ export class ObjectStore {
    * objects (a ClusterIP, a node port) cannot be taken by a concurrent write.
    */
   create(def: Def, input: KObject, prepare?: (obj: KObject) => KObject): Promise<KObject> {
-    return this.serialize(async () => {
+    return this.schedule(def, input.metadata.namespace, input.metadata.name, async () => {
       const { namespace, name } = input.metadata;
       if (this.get(def, namespace, name)) throw alreadyExists(def, name);
       const obj = prepare ? prepare(input) : input;
       const now = rfc3339(this.opts.clock.now());
-      const rv = this.rv + 1;
+      const rv = ++this.assigned;
       const stored: KObject = {
         ...obj,
         metadata: {
@@ -123,8 +136,7 @@ export class ObjectStore {
           creationTimestamp: obj.metadata.creationTimestamp ?? now,
         },
       };
-      await this.opts.persistence?.write(def.resource, stored);
-      return this.commit('ADDED', def, stored, rv);
+      return this.ordered(() => this.opts.persistence?.write(def.resource, stored), () => this.commit('ADDED', def, stored, rv));
     });
   }
 
@@ -143,7 +155,7 @@ export class ObjectStore {
    * in the returned object is a precondition.
    */
   modify(def: Def, namespace: string | undefined, name: string, change: (current: KObject) => KObject | undefined): Promise<KObject> {
-    return this.serialize(async () => {
+    return this.schedule(def, namespace, name, async () => {
       const old = this.get(def, namespace, name);
       if (!old) throw notFound(def, name);
       const obj = change(old);
@@ -152,7 +164,7 @@ export class ObjectStore {
       if (resourceVersion && resourceVersion !== old.metadata.resourceVersion) {
         throw conflict(def, name, 'the object has been modified; please apply your changes to the latest version and try again');
       }
-      const rv = this.rv + 1;
+      const rv = ++this.assigned;
       const generation = (old.metadata.generation ?? 1) + (specOf(old) === specOf(obj) ? 0 : 1);
       const stored: KObject = {
         ...obj,
@@ -164,20 +176,23 @@ export class ObjectStore {
           generation,
         },
       };
-      await this.opts.persistence?.write(def.resource, stored);
-      return this.commit('MODIFIED', def, stored, rv, old);
+      return this.ordered(() => this.opts.persistence?.write(def.resource, stored), () => this.commit('MODIFIED', def, stored, rv, old));
     });
   }
 
   delete(def: Def, namespace: string | undefined, name: string): Promise<KObject> {
-    return this.serialize(async () => {
+    return this.schedule(def, namespace, name, async () => {
       const old = this.get(def, namespace, name);
       if (!old) throw notFound(def, name);
-      const rv = this.rv + 1;
-      await this.opts.persistence?.remove(def.resource, old);
-      await this.opts.persistence?.writeResourceVersion(rv);
+      const rv = ++this.assigned;
       const gone: KObject = { ...old, metadata: { ...old.metadata, resourceVersion: String(rv) } };
-      return this.commit('DELETED', def, gone, rv);
+      return this.ordered(
+        async () => {
+          await this.opts.persistence?.remove(def.resource, old);
+          await this.opts.persistence?.writeResourceVersion(rv);
+        },
+        () => this.commit('DELETED', def, gone, rv),
+      );
     });
   }
 
@@ -213,9 +228,45 @@ export class ObjectStore {
     return ordered;
   }
 
-  private serialize<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.writes.then(work, work);
-    this.writes = run.catch(() => undefined);
+  /**
+   * Persists, then commits in resourceVersion order. Must be called in the same synchronous step that
+   * took the resourceVersion, so that the turn it takes matches it.
+   */
+  private async ordered<T>(persist: () => Promise<void> | undefined, commit: () => T): Promise<T> {
+    const previous = this.commitTail;
+    let release!: () => void;
+    this.commitTail = new Promise<void>((resolve) => (release = resolve));
+    try {
+      await persist();
+      await previous;
+      return commit();
+    } finally {
+      // A write that failed to persist gives its turn up: its resourceVersion is simply never seen.
+      await previous;
+      release();
+    }
+  }
+
+  /** Runs a write after the earlier writes of the same object (all earlier writes, for allocating kinds). */
+  private schedule<T>(def: Def, namespace: string | undefined, name: string, work: () => Promise<T>): Promise<T> {
+    const alone = typeof def.allocate === 'function';
+    const barrier = this.exclusive;
+    let run: Promise<T>;
+    if (alone) {
+      run = Promise.allSettled([barrier, ...this.active]).then(work);
+      this.exclusive = run.catch(() => undefined);
+    } else {
+      const k = `${def.resource}\0${key(def.namespaced ? namespace : undefined, name)}`;
+      run = Promise.allSettled([barrier, this.keyTails.get(k)]).then(work);
+      const settled = run.catch(() => undefined);
+      this.keyTails.set(k, settled);
+      void settled.then(() => {
+        if (this.keyTails.get(k) === settled) this.keyTails.delete(k);
+      });
+    }
+    const tracked = run.catch(() => undefined);
+    this.active.add(tracked);
+    void tracked.then(() => this.active.delete(tracked));
     return run;
   }
 }

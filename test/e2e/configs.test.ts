@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cleanup, docker, KUBECTLS, kubectl, run, startServer, until, type RunningServer } from '../helpers/server';
+import { cleanup, docker, dockerName, KUBECTLS, kubectl, run, startServer, until, type RunningServer } from '../helpers/server';
 
 // ConfigMaps and Secrets with real kubectl and a real dockerd, in a namespace of their own.
 const t = suite<{ server: RunningServer; ns: string; work: string }>('configs');
@@ -135,7 +135,7 @@ t('a pod with env from both, both mounted: values and files; an edit reaches the
   });
   assert.match(logs, /^env GREETING=hi PASSWORD=s3cret CFG_conf=port=8080$/m);
   assert.match(logs, /^file conf=port=8080 pw=s3cret sub=port=8080$/m);
-  const container = docker.getContainer(`${ctx.ns}-consumer`);
+  const container = docker.getContainer(dockerName(ctx.server.instance, `${ctx.ns}-consumer`));
   const mode = await container.exec({ Cmd: ['stat', '-L', '-c', '%a', '/etc/db/password'], AttachStdout: true });
   const stream = await mode.start({});
   const modeOut = await new Promise<string>((resolve) => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { extract } from 'tar-stream';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { docker, freePort, httpsGet, run, until } from '../helpers/server';
+import { docker, dockerName, freePort, httpsGet, run, until } from '../helpers/server';
 
 // The k2d-ts image, built offline, run as users run it: socket mounted, a named volume for the data dir,
 // the port published; kubectl on the host works through it. Then --reset from the image, and the
@@ -157,9 +157,9 @@ t('the offline image runs the server: kubeconfig with the generated token, a run
   // --reset from the same image and volume removes what this instance made.
   const reset = await run('docker', ['run', '--rm', '-v', '/var/run/docker.sock:/var/run/docker.sock', '-v', `${volume}:/var/lib/k2d`, '-e', `K2D_INSTANCE=${instance}`, IMAGE, '--reset']);
   assert.is(reset.code, 0, reset.stderr);
-  assert.match(reset.stdout, `removed container ${ns}-web`);
-  assert.match(reset.stdout, `removed container k2d-svc-${ns}-web`);
-  assert.match(reset.stdout, `removed network k2d-${ns}`);
+  assert.match(reset.stdout, `removed container ${dockerName(instance, `${ns}-web`)}`);
+  assert.match(reset.stdout, `removed container ${dockerName(instance, `k2d-svc-${ns}-web`)}`);
+  assert.match(reset.stdout, `removed network ${dockerName(instance, `k2d-${ns}`)}`);
   if (!proxyImagesBefore.has(proxy.ImageID)) assert.match(reset.stdout, `removed image ${proxy.Image}`);
   const mine = { label: [`app.k2d.io/instance=${instance}`] };
   assert.is((await docker.listContainers({ all: true, filters: mine })).length, 0);

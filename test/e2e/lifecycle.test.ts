@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cleanup, docker, freePort, httpsGet, kubectl, run, startServer, until, type Result, type RunningServer } from '../helpers/server';
+import { cleanup, docker, dockerName, freePort, httpsGet, kubectl, run, startServer, until, type Result, type RunningServer } from '../helpers/server';
 
 // The server's own life: bad setups fail with one line, SIGTERM ends watches and log streams and exits
 // quickly, diagnostics answer, and --reset removes exactly what this instance made.
@@ -161,7 +161,7 @@ t('--reset leaves docker ps -a, network ls and volume ls as before the first sta
 
     const res = await run(process.execPath, [MAIN, '--reset'], { K2D_DATA_PATH: dataPath, K2D_INSTANCE: instance, K2D_PORT: String(await freePort()) });
     assert.is(res.code, 0, res.stderr);
-    for (const line of [`removed container ${ns}-p`, `removed container ${ns}-q`, `removed container k2d-svc-${ns}-s`, `removed network k2d-${ns}`, `removed volume k2d-${ns}-p-scratch`, `removed ${join(dataPath, 'store')}`, `removed ${join(dataPath, 'pods')}`, `removed ${join(dataPath, 'journal.log')}`]) {
+    for (const line of [...[`${ns}-p`, `${ns}-q`, `k2d-svc-${ns}-s`].map((c) => `removed container ${dockerName(instance, c)}`), `removed network ${dockerName(instance, `k2d-${ns}`)}`, `removed volume ${dockerName(instance, `k2d-${ns}-p-scratch`)}`, `removed ${join(dataPath, 'store')}`, `removed ${join(dataPath, 'pods')}`, `removed ${join(dataPath, 'journal.log')}`]) {
       assert.match(res.stdout, line);
     }
     // The proxy image is removed when this instance built it, unless another instance's proxies run from it.

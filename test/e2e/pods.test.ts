@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { applyYaml, cleanup, docker, kubectl, startServer, until, type RunningServer } from '../helpers/server';
+import { applyYaml, cleanup, docker, dockerName, kubectl, startServer, until, type RunningServer } from '../helpers/server';
 
 const t = suite<{ server: RunningServer }>('pods');
 const IMAGE = 'k2d-test/busybox:1';
@@ -74,8 +74,9 @@ spec:
   }
   const containers = await docker.listContainers({ filters: { label: [`app.k2d.io/instance=${server.instance}`, 'pod.k2d.io/name=web'] } });
   const names = containers.map((c) => c.Names[0]).sort();
-  assert.equal(names, ['/default-web', '/default-web-fetcher']);
-  const owner = containers.find((c) => c.Names[0] === '/default-web')!;
+  const web = `/${dockerName(server.instance, 'default-web')}`;
+  assert.equal(names, [web, `${web}-fetcher`]);
+  const owner = containers.find((c) => c.Names[0] === web)!;
   assert.is(owner.Labels['resource.k2d.io/namespace-name'], 'default');
   assert.is(owner.Labels['pod.k2d.io/container'], 'server');
   const events = await kubectl(server, ['get', 'events', '--field-selector', 'involvedObject.name=web', '--no-headers']);

@@ -3,7 +3,7 @@ import { get as httpGet } from 'node:http';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { applyYaml, cleanup, docker, kubectl, run, startServer, until, type RunningServer } from '../helpers/server';
+import { applyYaml, cleanup, docker, dockerName, kubectl, run, startServer, until, type RunningServer } from '../helpers/server';
 
 // Services as pods use them: names, port remapping over every ready replica, NodePort on the host,
 // Endpoints, headless names — with busybox httpd on 8080 answering its own pod name.
@@ -12,8 +12,11 @@ const IMAGE = 'k2d-test/busybox:1';
 const NS = 'svc-e2e';
 const OTHER = 'svc-e2e-other';
 
+let instance = '';
+
 t.before(async (ctx) => {
   ctx.server = await startServer();
+  instance = ctx.server.instance;
 });
 
 t.after(async (ctx) => {
@@ -53,7 +56,7 @@ spec:
 
 /** `wget` from the client pod (busybox's `-T` is broken in this build, so no timeout flag). */
 async function fetchFrom(ns: string, url: string): Promise<{ code: number; body: string }> {
-  const res = await run('docker', ['exec', `${ns}-client`, 'wget', '-qO-', url]);
+  const res = await run('docker', ['exec', dockerName(instance, `${ns}-client`), 'wget', '-qO-', url]);
   return { code: res.code, body: res.stdout.trim() };
 }
 

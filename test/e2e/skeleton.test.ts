@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cleanup, httpsGet, KUBECTLS, kubectl, networkExists, startServer, until, type RunningServer } from '../helpers/server';
+import { cleanup, dockerName, httpsGet, KUBECTLS, kubectl, networkExists, startServer, until, type RunningServer } from '../helpers/server';
 
 const t = suite<{ server: RunningServer }>('skeleton');
 const id = Math.random().toString(36).slice(2, 7);
@@ -58,7 +58,7 @@ for (const { name, bin } of KUBECTLS) {
     const created = await kubectl(server, ['create', 'ns', ns], bin);
     assert.is(created.code, 0, created.stderr);
     assert.is(created.stdout.trim(), `namespace/${ns} created`);
-    assert.ok(await networkExists(`k2d-${ns}`), 'network exists right after create');
+    assert.ok(await networkExists(dockerName(server.instance, `k2d-${ns}`)), 'network exists right after create');
     const yaml = await kubectl(server, ['get', 'ns', ns, '-o', 'yaml'], bin);
     assert.match(yaml.stdout, /^ {2}uid: [0-9a-f-]{36}$/m);
     assert.match(yaml.stdout, /^ {2}resourceVersion: "\d+"$/m);
@@ -70,7 +70,7 @@ for (const { name, bin } of KUBECTLS) {
     const deleted = await kubectl(server, ['delete', 'ns', ns], bin);
     assert.is(deleted.code, 0, deleted.stderr);
     assert.is(deleted.stdout.trim(), `namespace "${ns}" deleted`);
-    assert.not.ok(await networkExists(`k2d-${ns}`), 'network gone once kubectl returns');
+    assert.not.ok(await networkExists(dockerName(server.instance, `k2d-${ns}`)), 'network gone once kubectl returns');
     const after = await kubectl(server, ['get', 'ns', ns], bin);
     assert.is(after.code, 1);
     assert.match(after.stderr, `namespaces "${ns}" not found`);
@@ -152,7 +152,7 @@ t('a restart keeps namespaces with their uid and resourceVersion, and the same c
   const rv = JSON.parse((await kubectl(ctx.server, ['get', 'ns', `${keep}-2`, '-o', 'json'])).stdout).metadata.resourceVersion;
   assert.is(created.code, 0);
   assert.ok(Number(rv) > Number(meta.resourceVersion), 'resourceVersions keep growing after a restart');
-  assert.ok(await networkExists(`k2d-${keep}`));
+  assert.ok(await networkExists(dockerName(ctx.server.instance, `k2d-${keep}`)));
 });
 
 t('invalid configuration is one clear line and exit code 2', async () => {

@@ -17,6 +17,9 @@ export const KUBECTLS: Array<{ name: string; bin: string }> = [
   { name: '1.33', bin: '/usr/lib/google-cloud-sdk/bin/kubectl.1.33' },
 ].filter((k, i) => i === 0 || existsSync(k.bin));
 
+/** A Docker name as an instance makes it: k2d's own for instance `k2d`, `<instance>_<name>` for the others. */
+export const dockerName = (instance: string, name: string) => (instance === 'k2d' ? name : `${instance}_${name}`);
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = createServer().listen(0, '127.0.0.1', () => {

@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import { docker, type RunningServer } from './server';
+import { docker, dockerName, type RunningServer } from './server';
 
 /** A Deployment of busybox httpd on 8080 (port `http`) answering its pod name, Ready by an httpGet probe. */
 export const httpdDeployment = (name: string, replicas: number, o: { ns: string; image?: string; extra?: string }) => `apiVersion: apps/v1
@@ -23,5 +23,5 @@ ${o.extra ?? ''}  template:
 /** The running containers of a workload's pods (`<ns>-<app>-…`) that this server made. */
 export const workloadContainers = async (server: RunningServer, ns: string, app: string): Promise<Dockerode.ContainerInfo[]> =>
   (await docker.listContainers({ filters: { label: [`app.k2d.io/instance=${server.instance}`, `resource.k2d.io/namespace-name=${ns}`] } })).filter((c) =>
-    c.Names.some((n) => n.startsWith(`/${ns}-${app}-`)),
+    c.Names.some((n) => n.startsWith(`/${dockerName(server.instance, `${ns}-${app}-`)}`)),
   );
