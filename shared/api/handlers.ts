@@ -5,7 +5,7 @@ import { jsonPatch, mergePatch } from '../k8s/patch';
 import { strategicMergePatch } from '../k8s/strategic-merge';
 import { registry } from '../resources/index';
 import { selectorString } from '../resources/workloads';
-import { dryRun, decodeBody, decodeDocument, dropNulls, mediaType, parseText, readBody, rendering } from './request';
+import { dryRun, decodeBody, decodeDocument, dropNulls, isTrue, mediaType, parseText, readBody, rendering } from './request';
 import { resourcePaths, type DeleteOptions, type ResourceDefinition, type Verb } from './resource';
 import { SchemaIndex } from './schema';
 import { parseFieldSelector, parseLabelSelector } from './selectors';
@@ -120,7 +120,7 @@ function writeOptions(request: Request, verb: WriteVerb, isApply = false): Write
   }
   if (causes.length) throw invalid({ kind: OPTIONS_KIND[verb], group: 'meta.k8s.io', plural: '' }, '', causes);
   const agent = (request.headers.get('user-agent') ?? '').split('/')[0].replace(/\p{C}/gu, '').slice(0, 128);
-  return { manager: given || agent, force: force === 'true', validation: validation as FieldValidation };
+  return { manager: given || agent, force: isTrue(force), validation: validation as FieldValidation };
 }
 
 /**
@@ -216,7 +216,7 @@ export function listHandler(def: ResourceDefinition): RouteHandler {
       const fields = parseFieldSelector(url.searchParams.get('fieldSelector') ?? undefined, def.fieldSelectors as never, def.kind);
       const filter = (o: KObject) => labels(o) && fields(o);
       const watch = url.searchParams.get('watch');
-      if (watch === 'true' || watch === '1') return watchResponse(def, request, ctx, { namespace, filter });
+      if (isTrue(watch)) return watchResponse(def, request, ctx, { namespace, filter });
 
       const all = ctx.store.list(def, namespace).filter(filter);
       const rv = String(ctx.store.resourceVersion);
@@ -265,7 +265,7 @@ export function getHandler(def: ResourceDefinition): RouteHandler {
       const { namespace, name } = requireItem(def, request);
       const watch = new URL(request.url).searchParams.get('watch');
       // A watch on an item is a watch on the collection narrowed to that name, as the apiserver does it.
-      if (watch === 'true' || watch === '1') return watchResponse(def, request, ctx, { namespace, filter: (o) => o.metadata.name === name });
+      if (isTrue(watch)) return watchResponse(def, request, ctx, { namespace, filter: (o) => o.metadata.name === name });
       return respond(def, request, ctx, getExisting(ctx, def, namespace, name));
     },
     { verb: 'get', resource: def.resource },

@@ -219,8 +219,9 @@ export function rendering(request: Request): Rendering {
   return { as: 'object' };
 }
 
+/** A boolean query parameter as Go's strconv.ParseBool reads it (the Python client sends `watch=True`). */
 export function isTrue(value: string | null | undefined): boolean {
-  return value === 'true' || value === '1';
+  return value === 'true' || value === '1' || value === 't' || value === 'T' || value === 'TRUE' || value === 'True';
 }
 
 export function dryRun(request: Request, options?: { dryRun?: unknown; [field: string]: unknown }): boolean {

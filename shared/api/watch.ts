@@ -1,7 +1,7 @@
 import type { Ctx } from '../ctx';
 import type { KObject } from '../k8s/meta';
 import type { Change } from '../store/object-store';
-import { rendering as negotiate } from './request';
+import { isTrue, rendering as negotiate } from './request';
 import type { ResourceDefinition } from './resource';
 import { failure } from './status';
 import { toTable } from './table';
@@ -26,8 +26,8 @@ export function watchResponse(def: ResourceDefinition, request: Request, ctx: Ct
   const url = new URL(request.url);
   const rendering = negotiate(request);
   const rvParam = url.searchParams.get('resourceVersion') ?? '';
-  const sendInitial = url.searchParams.get('sendInitialEvents') === 'true';
-  const bookmarks = url.searchParams.get('allowWatchBookmarks') === 'true';
+  const sendInitial = isTrue(url.searchParams.get('sendInitialEvents'));
+  const bookmarks = isTrue(url.searchParams.get('allowWatchBookmarks'));
   const timeoutParam = Number(url.searchParams.get('timeoutSeconds') ?? 0);
   // Like the apiserver's --min-request-timeout: a watch without timeoutSeconds lasts 30 to 60 minutes.
   const timeoutMs = (timeoutParam > 0 ? timeoutParam : 1800 * (1 + Math.random())) * 1000;

@@ -15,6 +15,17 @@ if ! command -v dockerd >/dev/null 2>&1 || ! command -v docker >/dev/null 2>&1 |
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io busybox-static >/dev/null
 fi
 
+# The Python client the e2e tests drive, from Debian (for the system python3, not a pyenv one).
+if ! /usr/bin/python3 -c 'import kubernetes' >/dev/null 2>&1; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "python3-kubernetes is needed: run as root, or install it (apt-get install python3-kubernetes)" >&2
+    exit 1
+  fi
+  echo "installing python3-kubernetes from Debian"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-kubernetes >/dev/null
+fi
+
 if ! have_engine; then
   if [ "$(id -u)" != 0 ]; then
     echo "no Docker engine answers and only root can start one" >&2

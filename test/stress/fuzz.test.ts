@@ -109,7 +109,7 @@ async function seed(ctx: FakeCtx, routes: RouteHandler[], resource: string) {
   const def = findResource(resource)!;
   const create = routes.find((r) => r.resource === resource && r.verb === 'create' && !r.subresource);
   if (!create) return;
-  const body = { apiVersion: def.apiVersion, kind: def.kind, metadata: { name: 'seed' }, ...SEEDS[resource] };
+  const body = { ...(def.example ?? {}), apiVersion: def.apiVersion, kind: def.kind, metadata: { name: 'seed' }, ...SEEDS[resource] };
   const res = await create(req('POST', fill(create.paths[0]), body), ctx);
   // A kind without a seed here (one added later) may refuse the bare object: its updates then meet a 404.
   assert.ok(res.status < 500, `seed ${resource}: ${res.status} ${await res.text()}`);
@@ -145,7 +145,7 @@ t('every write handler: only 2xx, or a 4xx Status with nothing stored or queued'
     const resource = handler.resource!;
     const def = findResource(resource)!;
     for (const r of new Set(['configmaps', 'secrets', resource])) await seed(ctx, routes, r);
-    const base = { apiVersion: def.apiVersion, kind: def.kind, metadata: { name: 'seed' }, ...(SEEDS[resource] ?? {}) };
+    const base = { ...(def.example ?? {}), apiVersion: def.apiVersion, kind: def.kind, metadata: { name: 'seed' }, ...(SEEDS[resource] ?? {}) };
     const url = (opts: Record<string, string | boolean | undefined>, type: string) => {
       const q = new URLSearchParams();
       if (opts.dryRun) q.set('dryRun', 'All');
