@@ -12,8 +12,9 @@ import { connectDocker, INSTANCE, MANAGED_BY, managedLabels } from './docker/cli
 import { syncExternal } from './docker/external';
 import { ImageManager } from './docker/images';
 import { containerLogs } from './docker/logs';
+import { dialPod, startAttach, startExec } from './docker/exec';
 import type { BridgeEnv, Mapping } from './docker/mapping';
-import { namespaceEmpty, namespaceMapping } from './docker/namespaces';
+import { namespaceEmpty, namespaceMapping, networkName } from './docker/namespaces';
 import { namespaces } from '../shared/resources/namespaces';
 import { finishDelete, type RegistryEnv } from '../shared/registry/store';
 import { nodeFromDockerInfo, upsertNode } from './docker/nodes';
@@ -287,7 +288,28 @@ export class Runtime {
         if (!this.docker) throw notFound(pods, pod.metadata.name);
         return containerLogs(this.docker, found.info, options, signal, found.previousStart);
       },
+      exec: async (pod, container, options) => {
+        const info = await this.runningContainer(pod, container);
+        return info && startExec(this.docker!, info.Id, options);
+      },
+      attach: async (pod, container, options) => {
+        const info = await this.runningContainer(pod, container);
+        return info && startAttach(this.docker!, info, options);
+      },
+      dial: async (pod, port) => {
+        // The first container owns the pod's network namespace.
+        const owner = await this.runningContainer(pod, (pod.spec as { containers: Array<{ name: string }> }).containers[0].name);
+        if (!owner) throw new Error(`error forwarding port ${port} to pod ${pod.metadata.name}, uid ${pod.metadata.uid}: the pod's network is not running`);
+        return dialPod(owner, networkName(pod.metadata.namespace!), port);
+      },
     };
+  }
+
+  /** The pod's container by name, inspected, if it is running. */
+  private async runningContainer(pod: KObject, container: string): Promise<Dockerode.ContainerInspectInfo | undefined> {
+    const found = await this.podRuntime?.containerFor(pod, container);
+    if (!this.docker) throw notFound(pods, pod.metadata.name);
+    return found?.info.State.Running ? found.info : undefined;
   }
 
   async stop(): Promise<void> {

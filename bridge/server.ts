@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import type { Logger } from '../shared/ctx';
+import { closeUpgraded, serveUpgrades } from './upgrade';
 
 export type FetchHandler = (request: Request) => Promise<Response>;
 
@@ -67,6 +68,7 @@ async function send(response: Response, res: ServerResponse): Promise<void> {
 export async function stopServer(server: Server, graceMs = 2000): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   for (const controller of inFlight) controller.abort();
+  closeUpgraded();
   server.closeIdleConnections();
   const timer = setTimeout(() => server.closeAllConnections(), graceMs);
   await closed;
@@ -90,6 +92,7 @@ export function startServer(opts: { cert: string; key: string; port: number; hos
       });
   });
   server.keepAliveTimeout = 65_000;
+  serveUpgrades(server, opts.handle, opts.log);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => {

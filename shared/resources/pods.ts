@@ -209,7 +209,7 @@ export const pods = defineResource<Pod>({
   schema: PodSchema,
   realizedByRuntime: true,
   priority: 'medium',
-  subresources: ['status', 'log'],
+  subresources: ['status', 'log', 'exec', 'attach', 'portforward'],
   columns: [
     { name: 'Ready', type: 'string', description: 'The aggregate readiness state of this pod for accepting traffic.', cell: (p, now) => podSummary(p, now).ready },
     { name: 'Status', type: 'string', description: 'The aggregate status of the containers in this pod.', cell: (p, now) => podSummary(p, now).status },

@@ -1,0 +1,3 @@
+import { attachHandler } from '../../../../../shared/api/exec';
+
+export default attachHandler('POST');

@@ -1,0 +1,3 @@
+import { execHandler } from '../../../../../shared/api/exec';
+
+export default execHandler('POST');

@@ -1,0 +1,3 @@
+import { portForwardHandler } from '../../../../../shared/api/portforward';
+
+export default portForwardHandler('GET');
