@@ -109,7 +109,7 @@ const fail = [];
 const attempt = (host, label, next) => {
   const s = net.connect({ host, port });
   s.once('error', (err) => {
-    fail.push(label + ': dial ' + (label === 'IPv4' ? 'tcp4 127.0.0.1' : 'tcp6 [::1]') + ':' + port + ': connect: ' + (err.code === 'ECONNREFUSED' ? 'connection refused' : err.message));
+    fail.push(label + ': dial ' + (label === 'IPv4' ? 'tcp4 127.0.0.1' : 'tcp6 [::1]') + ':' + port + ': connect: ' + (err.code === 'ECONNREFUSED' ? 'connection refused' : err.code === 'EADDRNOTAVAIL' ? 'cannot assign requested address' : err.message));
     if (next) return next();
     process.stderr.write(fail.join(' '));
     process.exit(1);

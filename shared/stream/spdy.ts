@@ -179,8 +179,12 @@ export class SpdyStream {
     readonly headers: Record<string, string>,
   ) {}
 
+  /** What arrived before anyone listened (a forwarded request comes while the pod is still being dialled). */
+  private early: Uint8Array[] = [];
+
   onData(fn: (d: Uint8Array) => void) {
     this.dataFns.push(fn);
+    for (const d of this.early.splice(0)) fn(d);
   }
 
   /** The peer finished sending (FIN), reset the stream, or the connection ended. */
@@ -213,7 +217,9 @@ export class SpdyStream {
 
   /** @internal */
   received(data: Uint8Array) {
-    if (!this.remoteEnded && data.length) for (const fn of this.dataFns) fn(data);
+    if (this.remoteEnded || !data.length) return;
+    if (!this.dataFns.length) this.early.push(data);
+    for (const fn of this.dataFns) fn(data);
   }
 
   /** @internal */
