@@ -4,6 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { get as httpGet } from 'node:http';
 import { join } from 'node:path';
 import { suite } from 'uvu';
+import WebSocket from 'ws';
 import * as assert from 'uvu/assert';
 import { applyYaml, cleanup, docker, freePort, kubectl, KUBECTLS, run, startServer, until, type RunningServer } from '../helpers/server';
 
@@ -100,6 +101,33 @@ for (const k of KUBECTLS) {
     assert.match(ghost.stderr, /pods "ghost" not found/);
   });
 }
+
+t('a websocket client of its own: no token is a 401 before any upgrade; v4.base64 carries stdin, stdout and the exit Status', async ({ server }) => {
+  const url = `wss://127.0.0.1:${server.port}/api/v1/namespaces/default/pods/box/exec?container=main&stdin=true&stdout=true&stderr=true&command=sh&command=-c&command=${encodeURIComponent('read x; echo got-$x; exit 2')}`;
+  const refused = await new Promise<number>((resolve, reject) => {
+    const ws = new WebSocket(url, ['v4.base64.channel.k8s.io'], { rejectUnauthorized: false });
+    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode!));
+    ws.on('open', () => reject(new Error('upgraded without a token')));
+    ws.on('error', () => undefined);
+  });
+  assert.is(refused, 401);
+  const messages: string[] = [];
+  const closed = await new Promise<number>((resolve, reject) => {
+    const ws = new WebSocket(url, ['v4.base64.channel.k8s.io'], { rejectUnauthorized: false, headers: { authorization: `Bearer ${server.token}` } });
+    ws.on('open', () => {
+      assert.is(ws.protocol, 'v4.base64.channel.k8s.io');
+      ws.send(`0${Buffer.from('hi\n').toString('base64')}`);
+    });
+    ws.on('message', (data) => messages.push(String(data)));
+    ws.on('close', (code) => resolve(code));
+    ws.on('error', reject);
+  });
+  assert.is(closed, 1000);
+  const decoded = messages.map((m) => [m[0], Buffer.from(m.slice(1), 'base64').toString()]);
+  assert.ok(decoded.some(([ch, text]) => ch === '1' && text === 'got-hi\n'), JSON.stringify(decoded));
+  const status = JSON.parse(decoded.find(([ch]) => ch === '3')![1]);
+  assert.equal(status.details.causes, [{ reason: 'ExitCode', message: '2' }]);
+});
 
 t('exec -it in a terminal: a TTY, resized to the terminal, and the exit code', async ({ server }) => {
   const tty = await inTerminal(server, "kubectl exec -it box -c main -- sh -c 'tty; exit 5'");
