@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import type Dockerode from 'dockerode';
-import { notFound } from '../shared/api/status';
+import { ApiError, notFound } from '../shared/api/status';
 import type { Clock, DockerView, Logger, Operation } from '../shared/ctx';
 import type { KObject } from '../shared/k8s/meta';
 import { findResource, registry } from '../shared/resources/index';
@@ -13,6 +13,7 @@ import { syncExternal } from './docker/external';
 import { ImageManager } from './docker/images';
 import { containerLogs } from './docker/logs';
 import { dialPod, startAttach, startExec } from './docker/exec';
+import { MetricsSampler } from './docker/metrics';
 import type { BridgeEnv, Mapping } from './docker/mapping';
 import { namespaceEmpty, namespaceMapping, networkName } from './docker/namespaces';
 import { namespaces } from '../shared/resources/namespaces';
@@ -62,6 +63,8 @@ export class Runtime {
   readonly queue: CreationQueue;
   readonly events: EventRecorder;
   private docker?: Dockerode;
+  /** Made on the first metrics request: a server nobody asks for metrics samples nothing. */
+  private sampler?: MetricsSampler;
   private podRuntime?: PodRuntime;
   private serviceRuntime?: ServiceRuntime;
   private readonly configVolumes: ConfigVolumes;
@@ -301,6 +304,10 @@ export class Runtime {
         const owner = await this.runningContainer(pod, (pod.spec as { containers: Array<{ name: string }> }).containers[0].name);
         if (!owner) throw new Error(`error forwarding port ${port} to pod ${pod.metadata.name}, uid ${pod.metadata.uid}: the pod's network is not running`);
         return dialPod(owner, networkName(pod.metadata.namespace!), port);
+      },
+      metrics: () => {
+        if (!this.docker) throw new ApiError(503, 'ServiceUnavailable', 'the Docker engine is not reachable: no metrics to serve');
+        return (this.sampler ??= new MetricsSampler(() => this.docker!, this.o.instance)).current();
       },
     };
   }

@@ -65,6 +65,21 @@ export interface PortConnection {
   close(): void;
 }
 
+/** Resource usage as metrics-server reports it: CPU as a rate in nanocores, memory as the working set. */
+export interface Usage {
+  cpuNanoCores: number;
+  memoryBytes: number;
+}
+
+/** One sample of the node and of every running pod container (by pod uid), over a window. */
+export interface MetricsSample {
+  timestamp: string;
+  /** The sampling window in seconds. */
+  windowSeconds: number;
+  node: Usage;
+  pods: Record<string, Array<{ name: string } & Usage>>;
+}
+
 /** What handlers may learn of the Docker host; the bridge fills it from dockerode. */
 export interface DockerView {
   info(): Promise<Record<string, unknown>>;
@@ -85,6 +100,8 @@ export interface DockerView {
   attach(pod: KObject, container: string, options: ProcessOptions): Promise<Process | undefined>;
   /** Connects to `port` on the pod's localhost, as the kubelet's port-forward does; rejects with its error. */
   dial(pod: KObject, port: number): Promise<PortConnection>;
+  /** The latest usage sample (Docker stats and the host's /proc), cached for a few seconds. */
+  metrics(): Promise<MetricsSample>;
 }
 
 export interface Clock {

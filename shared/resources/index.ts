@@ -8,9 +8,10 @@ import { pods } from './pods';
 import { secrets } from './secrets';
 import { services } from './services';
 import { deployments, replicaSets } from './workloads';
+import { nodeMetrics, podMetrics } from './metrics';
 
 /** Every kind the server serves; routes, discovery, OpenAPI and tables are all derived from this list. */
-export const registry: ResourceDefinition[] = [namespaces, nodes, pods, events, services, endpoints, endpointSlices, deployments, replicaSets, configMaps, secrets];
+export const registry: ResourceDefinition[] = [namespaces, nodes, pods, events, services, endpoints, endpointSlices, deployments, replicaSets, configMaps, secrets, nodeMetrics, podMetrics];
 
 export function findResource(resource: string): ResourceDefinition | undefined {
   return registry.find((d) => d.resource === resource);

@@ -42,6 +42,7 @@ export function fakeCtx(opts: { failSync?: Error; historySize?: number } = {}): 
       dial: async () => {
         throw new Error('no Docker in unit tests');
       },
+      metrics: async () => ({ timestamp: NOW.toISOString(), windowSeconds: 10, node: { cpuNanoCores: 0, memoryBytes: 0 }, pods: {} }),
     },
     clock,
     log: { debug: log, info: log, warn: log, error: log },
