@@ -19,6 +19,11 @@ import { pods } from '../../shared/resources/pods';
 import { fakeCtx, req } from '../helpers/fake-ctx';
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
+/** Waits for what the session does asynchronously (header blocks are inflated by zlib off the main thread). */
+async function eventually(check: () => boolean | undefined, what: string) {
+  for (let i = 0; i < 400 && !check(); i++) await tick();
+  assert.ok(check(), what);
+}
 const text = (b: Uint8Array) => Buffer.from(b).toString();
 
 /** An upgraded connection whose peer is the test. */
@@ -96,7 +101,7 @@ test('v5 exec: stdin reaches the process, CLOSE ends it, output goes out on its 
   receive(new Uint8Array([0, ...Buffer.from('abc')]));
   receive(new Uint8Array([4, ...Buffer.from('{"Width":120,"Height":40}')]));
   receive(new Uint8Array([255, 0]));
-  await tick();
+  await eventually(() => p.state().ended, 'stdin to end');
   assert.equal(p.input, ['abc']);
   assert.ok(p.state().ended);
   assert.equal(p.resizes, [[120, 40]]);
@@ -191,7 +196,7 @@ test('SPDY session: streams are accepted with SYN_REPLY, pings echoed, data kept
   const compress = goCompressor();
   receive(synStream(1, await compress({ streamType: 'data', port: '80' })));
   receive(Buffer.concat([dataFrame(1, 0, Buffer.from('early')), controlFrame(PING, 0, Buffer.from([0, 0, 0, 7]))]));
-  await tick();
+  await eventually(() => sent.length >= 2, 'the reply and the ping');
   assert.equal(streams, [{ id: 1, headers: { streamtype: 'data', port: '80' } }]);
   const frames = new FrameReader().push(Buffer.concat(sent.map((s) => Buffer.from(s as Uint8Array))));
   assert.is(frames[0].control && frames[0].type, SYN_REPLY);
@@ -201,7 +206,7 @@ test('SPDY session: streams are accepted with SYN_REPLY, pings echoed, data kept
   let ended = false;
   stream!.onEnd(() => (ended = true));
   receive(dataFrame(1, FLAG_FIN, Buffer.from('late')));
-  await tick();
+  await eventually(() => ended, 'the FIN');
   assert.equal(got, ['early', 'late']);
   assert.ok(ended);
 });
@@ -219,7 +224,7 @@ test('SPDY exec: waits for the expected streams, then writes the v4 Status on th
   const p = fakeProcess(0);
   const done = serveCommand(client, p.proc);
   receive(dataFrame(3, FLAG_FIN, Buffer.from('in')));
-  await tick();
+  await eventually(() => p.state().ended, 'stdin to end');
   assert.equal(p.input, ['in']);
   assert.ok(p.state().ended);
   p.push({ fd: 1, data: Buffer.from('out') });
@@ -255,8 +260,8 @@ test('port-forward: error and data streams pair by requestID; a refused dial is 
   receive(synStream(5, await compress({ streamType: 'error', port: '81', requestID: '1' }), FLAG_FIN));
   receive(synStream(7, await compress({ streamType: 'data', port: '81', requestID: '1' })));
   receive(synStream(9, await compress({ streamType: 'bogus' })));
-  await tick();
-  await tick();
+  const framesSent = () => new FrameReader().push(Buffer.concat(sent.map((s) => Buffer.from(s as Uint8Array))));
+  await eventually(() => podEnded && framesSent().some((f) => !f.control && f.streamId === 3 && f.flags & FLAG_FIN) && framesSent().some((f) => !f.control && f.streamId === 7 && f.flags & FLAG_FIN) && framesSent().some((f) => f.control && f.type === RST_STREAM), 'both connections to be done');
   const frames = new FrameReader().push(Buffer.concat(sent.map((s) => Buffer.from(s as Uint8Array))));
   const data = frames.filter((f) => !f.control) as Array<{ streamId: number; flags: number; data: Uint8Array }>;
   assert.equal(toPod, ['ping']);
