@@ -25,7 +25,7 @@ metadata: {name: box}
 spec:
   containers:
   - {name: main, image: ${IMAGE}, command: [sleep, "3600"]}
-  - {name: side, image: ${IMAGE}, command: [sleep, "3600"]}
+  - {name: side, image: ${IMAGE}, command: [sleep, "3602"]}
 ---
 apiVersion: apps/v1
 kind: Deployment
@@ -197,6 +197,29 @@ t('kubectl run -i / -it --rm attaches to the container, passes stdin and the exi
     await until(`pod ${name} to be gone`, async () => (await kubectl(server, ['get', 'pod', name])).code !== 0 && !(await podContainers(server, name)).length);
   }
 });
+
+for (const k of [KUBECTLS[0], ...(OLD ? [OLD] : [])]) {
+  t(`kubectl ${k.name} debug -it --target: an ephemeral container in the pod that sees the target's processes, never restarted`, async ({ server }) => {
+    const name = `dbg-${k.name.replace('.', '')}`;
+    const session = await inTerminal(server, `${k.bin} debug -it pod/box --image=k2d-test/busybox:2 --target=main --container=${name} -- sh`, [
+      [4000, 'ps\r'],
+      [800, 'wget -qO- http://web:80/ || echo no-service\r'],
+      [800, 'exit\r'],
+    ]);
+    assert.is(session.code, 0, session.output);
+    assert.match(session.output, /\bsleep 3600\b/);
+    assert.not.match(session.output, /sleep 3602/);
+    assert.match(session.output, /served-by-web/);
+    const pod = JSON.parse((await kubectl(server, ['get', 'pod', 'box', '-o', 'json'])).stdout);
+    const status = pod.status.ephemeralContainerStatuses.find((s: { name: string }) => s.name === name);
+    assert.ok(pod.spec.ephemeralContainers.some((c: { name: string; targetContainerName: string }) => c.name === name && c.targetContainerName === 'main'));
+    await until('the debugger to have ended', async () => {
+      const now = JSON.parse((await kubectl(server, ['get', 'pod', 'box', '-o', 'json'])).stdout);
+      return now.status.ephemeralContainerStatuses.find((s: { name: string }) => s.name === name)?.state?.terminated;
+    });
+    assert.is(status.restartCount, 0);
+  });
+}
 
 function fetchText(port: number): Promise<string> {
   return new Promise((resolve, reject) => {

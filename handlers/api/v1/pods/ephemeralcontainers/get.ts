@@ -1,0 +1,3 @@
+import { ephemeralGetHandler } from '../../../../../shared/api/ephemeral';
+
+export default ephemeralGetHandler();

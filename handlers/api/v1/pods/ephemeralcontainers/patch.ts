@@ -1,0 +1,3 @@
+import { ephemeralPatchHandler } from '../../../../../shared/api/ephemeral';
+
+export default ephemeralPatchHandler();

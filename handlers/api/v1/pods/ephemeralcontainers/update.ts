@@ -1,0 +1,3 @@
+import { ephemeralUpdateHandler } from '../../../../../shared/api/ephemeral';
+
+export default ephemeralUpdateHandler();
