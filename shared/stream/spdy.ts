@@ -202,12 +202,14 @@ export class SpdyStream {
   async end(): Promise<void> {
     if (this.localEnded || this.reset) return;
     this.localEnded = true;
+    if (this.remoteEnded) this.session.forget(this.id);
     await this.session.send(dataFrame(this.id, FLAG_FIN, new Uint8Array(0)));
   }
 
   async resetStream(): Promise<void> {
     if (this.reset) return;
     this.reset = true;
+    this.session.forget(this.id);
     const payload = Buffer.alloc(8);
     payload.writeUInt32BE(this.id, 0);
     payload.writeUInt32BE(RST_CANCEL, 4);
@@ -330,6 +332,16 @@ export class SpdySession {
         // SETTINGS, WINDOW_UPDATE: spdystream has no flow control to honour.
         return;
     }
+  }
+
+  /** @internal A stream done both ways (or reset) is dropped, so a long session does not keep them all. */
+  forget(id: number) {
+    this.streams.delete(id);
+  }
+
+  /** How many streams are open; for tests. */
+  get openStreams(): number {
+    return this.streams.size;
   }
 
   private finish(stream: SpdyStream) {

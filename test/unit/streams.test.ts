@@ -209,6 +209,9 @@ test('SPDY session: streams are accepted with SYN_REPLY, pings echoed, data kept
   await eventually(() => ended, 'the FIN');
   assert.equal(got, ['early', 'late']);
   assert.ok(ended);
+  assert.is(session.openStreams, 1);
+  await stream!.end();
+  assert.is(session.openStreams, 0);
 });
 
 test('SPDY exec: waits for the expected streams, then writes the v4 Status on the error stream and ends them', async () => {
