@@ -68,7 +68,7 @@ async function send(response: Response, res: ServerResponse): Promise<void> {
 export async function stopServer(server: Server, graceMs = 2000): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   for (const controller of inFlight) controller.abort();
-  closeUpgraded();
+  await closeUpgraded();
   server.closeIdleConnections();
   const timer = setTimeout(() => server.closeAllConnections(), graceMs);
   await closed;

@@ -107,11 +107,20 @@ function spdyConnection(socket: Duplex, protocol: string, head: Buffer): Upgrade
   };
 }
 
-/** The upgraded connections still open, so that a shutdown can end them. */
-const open = new Set<Duplex>();
+/** The upgraded connections still open, with their offers, so that a shutdown can end them. */
+const open = new Map<Duplex, UpgradeOffer>();
 
-export function closeUpgraded(): void {
-  for (const socket of open) socket.destroy();
+/**
+ * Ends every upgraded connection for a shutdown: what each handler started is stopped first (an exec's
+ * process is killed, so none outlives the server), the session gets a moment to send its result and
+ * close normally, then what is left is cut.
+ */
+export async function closeUpgraded(graceMs = 1000): Promise<void> {
+  if (!open.size) return;
+  await Promise.all([...open.values()].map((offer) => offer.abandon?.().catch(() => undefined)));
+  const deadline = Date.now() + graceMs;
+  while (open.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  for (const socket of open.keys()) socket.destroy();
 }
 
 async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, offer: UpgradeOffer, request: Request, log: Logger): Promise<void> {
@@ -126,7 +135,7 @@ async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, offer
     return writeResponse(socket, errorResponse(new ApiError(400, 'BadRequest', message)));
   }
   const run = (conn: Upgraded) => {
-    open.add(socket);
+    open.set(socket, offer);
     socket.once('close', () => open.delete(socket));
     offer.accept(conn).catch((err) => {
       log.warn({ err: (err as Error).message, url: req.url }, 'stream failed');

@@ -3,6 +3,7 @@
 // a pod's network namespace.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { once } from 'node:events';
 import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type Dockerode from 'dockerode';
@@ -48,13 +49,15 @@ async function exitCode(exec: Dockerode.Exec): Promise<number | undefined> {
 }
 
 /** Kills an exec's process (Docker has no call for it): by pid when the server sees the host's processes. */
-async function kill(exec: Dockerode.Exec): Promise<void> {
+async function kill(exec: Dockerode.Exec): Promise<boolean> {
   const info = await exec.inspect().catch(() => undefined);
-  if (!info?.Running || !info.Pid) return;
+  if (!info?.Running || !info.Pid) return false;
   try {
     process.kill(info.Pid, 'SIGKILL');
+    return true;
   } catch {
     // not in the host's pid namespace: closing the socket ends a TTY's session (SIGHUP) and stdin
+    return false;
   }
 }
 
@@ -69,7 +72,9 @@ export async function startExec(docker: Dockerode, id: string, o: ProcessOptions
     resize: async (w, h) => void (await exec.resize({ w, h })),
     wait: async () => ({ exitCode: await exitCode(exec) }),
     stop: async () => {
-      await kill(exec);
+      // Killed, the process's end comes through the socket (and its exit code after it); cut it only
+      // when it does not come (a process this server cannot kill).
+      if (await kill(exec)) await Promise.race([once(socket, 'close'), new Promise((r) => setTimeout(r, 500))]);
       socket.destroy();
     },
   };

@@ -160,6 +160,23 @@ t('a client that goes away ends its command: no exec process is left in the cont
   }
 });
 
+t('a server stopped under an open exec kills the command first: kubectl ends with 137 and nothing is left running', async () => {
+  const own = await startServer();
+  try {
+    await applyYaml(own, 'stopper', `apiVersion: v1\nkind: Pod\nmetadata: {name: stopper}\nspec:\n  containers: [{name: main, image: ${IMAGE}, command: [sleep, "3600"]}]\n`);
+    const ready = await kubectl(own, ['wait', '--for=condition=Ready', 'pod/stopper', '--timeout=60s']);
+    assert.is(ready.code, 0, ready.stderr);
+    const exec = run(KUBECTLS[0].bin, ['exec', 'stopper', '--', 'sleep', '316'], { KUBECONFIG: own.kubeconfig });
+    await until('the exec to run', async () => (await processes('default-stopper')).some((p) => p.includes('sleep 316')));
+    assert.is(await own.stop(), 0);
+    const res = await exec;
+    assert.is(res.code, 137, res.stderr);
+    assert.not.ok((await processes('default-stopper')).some((p) => p.includes('sleep 316')));
+  } finally {
+    await cleanup(own);
+  }
+});
+
 t('kubectl cp of 5 MB into a pod and back, with the same checksum (1.32 and 1.27)', async ({ server }) => {
   const data = randomBytes(5 * 1024 * 1024);
   const sum = createHash('sha256').update(data).digest('hex');
