@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import type Dockerode from 'dockerode';
-import { notFound } from '../shared/api/status';
+import { ApiError, notFound } from '../shared/api/status';
 import type { Clock, DockerView, Logger, Operation } from '../shared/ctx';
 import type { KObject } from '../shared/k8s/meta';
 import { findResource, registry } from '../shared/resources/index';
@@ -12,8 +12,10 @@ import { connectDocker, INSTANCE, MANAGED_BY, managedLabels } from './docker/cli
 import { syncExternal } from './docker/external';
 import { ImageManager } from './docker/images';
 import { containerLogs } from './docker/logs';
+import { dialPod, startAttach, startExec } from './docker/exec';
+import { MetricsSampler } from './docker/metrics';
 import type { BridgeEnv, Mapping } from './docker/mapping';
-import { namespaceEmpty, namespaceMapping } from './docker/namespaces';
+import { namespaceEmpty, namespaceMapping, networkName } from './docker/namespaces';
 import { ClaimRuntime } from './docker/volumes';
 import { persistentVolumeClaims } from '../shared/resources/storage';
 import { namespaces } from '../shared/resources/namespaces';
@@ -65,6 +67,8 @@ export class Runtime {
   readonly queue: CreationQueue;
   readonly events: EventRecorder;
   private docker?: Dockerode;
+  /** Made on the first metrics request: a server nobody asks for metrics samples nothing. */
+  private sampler?: MetricsSampler;
   private podRuntime?: PodRuntime;
   private serviceRuntime?: ServiceRuntime;
   private readonly configVolumes: ConfigVolumes;
@@ -297,7 +301,32 @@ export class Runtime {
         if (!this.docker) throw notFound(pods, pod.metadata.name);
         return containerLogs(this.docker, found.info, options, signal, found.previousStart);
       },
+      exec: async (pod, container, options) => {
+        const info = await this.runningContainer(pod, container);
+        return info && startExec(this.docker!, info.Id, options);
+      },
+      attach: async (pod, container, options) => {
+        const info = await this.runningContainer(pod, container);
+        return info && startAttach(this.docker!, info, options);
+      },
+      dial: async (pod, port) => {
+        // The first container owns the pod's network namespace.
+        const owner = await this.runningContainer(pod, (pod.spec as { containers: Array<{ name: string }> }).containers[0].name);
+        if (!owner) throw new Error(`error forwarding port ${port} to pod ${pod.metadata.name}, uid ${pod.metadata.uid}: the pod's network is not running`);
+        return dialPod(owner, networkName(pod.metadata.namespace!), port);
+      },
+      metrics: () => {
+        if (!this.docker) throw new ApiError(503, 'ServiceUnavailable', 'the Docker engine is not reachable: no metrics to serve');
+        return (this.sampler ??= new MetricsSampler(() => this.docker!, this.o.instance)).current();
+      },
     };
+  }
+
+  /** The pod's container by name, inspected, if it is running. */
+  private async runningContainer(pod: KObject, container: string): Promise<Dockerode.ContainerInspectInfo | undefined> {
+    const found = await this.podRuntime?.containerFor(pod, container);
+    if (!this.docker) throw notFound(pods, pod.metadata.name);
+    return found?.info.State.Running ? found.info : undefined;
   }
 
   async stop(): Promise<void> {

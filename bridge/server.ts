@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../shared/ctx';
 import { ApiError, badRequest, failure, internal, type Status } from '../shared/api/status';
+import { closeUpgraded, serveUpgrades } from './upgrade';
 
 export type FetchHandler = (request: Request) => Promise<Response>;
 
@@ -223,6 +224,7 @@ async function send(response: Response, res: ServerResponse, req: IncomingMessag
 export async function stopServer(server: Server, graceMs = 2000): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   for (const controller of inFlight) controller.abort();
+  await closeUpgraded();
   server.closeIdleConnections();
   const timer = setTimeout(() => server.closeAllConnections(), graceMs);
   await closed;
@@ -293,6 +295,7 @@ export function startServer(opts: { cert: string; key: string; port: number; hos
     socket.end(rawStatus(clientErrorStatus(err)));
   });
   server.keepAliveTimeout = 65_000;
+  serveUpgrades(server, opts.handle, opts.log);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => {

@@ -32,6 +32,54 @@ export interface LogOptions {
   limitBytes?: number;
 }
 
+/** What a remote command (exec) or an attach carries. */
+export interface ProcessOptions {
+  /** exec only: the command; attach joins the container's own process. */
+  command?: string[];
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  tty: boolean;
+}
+
+/** A process's streams, as the bridge hands them to a handler (Docker exec or attach). */
+export interface Process {
+  /** stdout and stderr (fd 1 and 2; a TTY has only 1); pulling from it is the backpressure. Ends with the process. */
+  output: AsyncIterable<{ fd: 1 | 2; data: Uint8Array }>;
+  write(data: Uint8Array): Promise<void>;
+  /** The client's stdin ended: the process reads EOF. */
+  endInput(): void;
+  resize(width: number, height: number): Promise<void>;
+  /** Once output has ended: the command's exit code (exec), or nothing (attach: the container goes on or is gone). */
+  wait(): Promise<{ exitCode?: number }>;
+  /** The client went away first: the exec's process is killed, an attach detaches. */
+  stop(): Promise<void>;
+}
+
+/** A TCP connection to a port inside a pod's network namespace. */
+export interface PortConnection {
+  output: AsyncIterable<Uint8Array>;
+  write(data: Uint8Array): Promise<void>;
+  /** Our side is done sending (half-close). */
+  end(): void;
+  close(): void;
+}
+
+/** Resource usage as metrics-server reports it: CPU as a rate in nanocores, memory as the working set. */
+export interface Usage {
+  cpuNanoCores: number;
+  memoryBytes: number;
+}
+
+/** One sample of the node and of every running pod container (by pod uid), over a window. */
+export interface MetricsSample {
+  timestamp: string;
+  /** The sampling window in seconds. */
+  windowSeconds: number;
+  node: Usage;
+  pods: Record<string, Array<{ name: string } & Usage>>;
+}
+
 /** What handlers may learn of the Docker host; the bridge fills it from dockerode. */
 export interface DockerView {
   info(): Promise<Record<string, unknown>>;
@@ -44,6 +92,16 @@ export interface DockerView {
    * following, or when `signal` aborts. Undefined when the container does not exist (yet).
    */
   logs(pod: KObject, container: string, options: LogOptions, signal: AbortSignal): Promise<ReadableStream<Uint8Array> | undefined>;
+  /**
+   * Starts a command in a running container of the pod (Docker exec), or attaches to its process.
+   * Undefined when the container is not running; an Error with the kubelet's wording otherwise.
+   */
+  exec(pod: KObject, container: string, options: ProcessOptions): Promise<Process | undefined>;
+  attach(pod: KObject, container: string, options: ProcessOptions): Promise<Process | undefined>;
+  /** Connects to `port` on the pod's localhost, as the kubelet's port-forward does; rejects with its error. */
+  dial(pod: KObject, port: number): Promise<PortConnection>;
+  /** The latest usage sample (Docker stats and the host's /proc), cached for a few seconds. */
+  metrics(): Promise<MetricsSample>;
 }
 
 export interface Clock {

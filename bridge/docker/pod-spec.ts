@@ -215,3 +215,19 @@ export function containerConfig(pod: KObject, container: Json, index: number, ct
   }
   return config;
 }
+
+/**
+ * An ephemeral container (`kubectl debug`): in the pod's network namespace like any second container,
+ * and in the target container's process namespace when `targetContainerName` names one, so it sees
+ * that container's processes.
+ */
+export function ephemeralConfig(pod: KObject, container: Json, ctx: PodContext): Dockerode.ContainerCreateOptions {
+  const { ports: _ports, ...rest } = container;
+  void _ports;
+  const config = containerConfig(pod, rest, 1, ctx);
+  config.Labels![POD_ROLE] = 'ephemeral';
+  const containers = (pod.spec as Json).containers as Json[];
+  const target = containers.findIndex((c) => c.name === container.targetContainerName);
+  if (target >= 0) config.HostConfig!.PidMode = `container:${containerName(pod, containers[target].name, target)}`;
+  return config;
+}

@@ -102,6 +102,9 @@ export function podStatus(pod: KObject, o: Observed): Json {
   const initStatuses = (spec.initContainers ?? []).map((c: Json) => containerStatus(c, inits.get(c.name), o, false));
   const initialized = initStatuses.every((s: Json) => s.state.terminated?.exitCode === 0);
   const statuses = (spec.containers as Json[]).map((c) => containerStatus(c, apps.get(c.name), o, !initialized));
+  const ephemerals = byName('ephemeral');
+  // Ephemeral containers are never ready nor restarted; their state is what kubectl debug waits on.
+  const ephemeralStatuses = ((spec.ephemeralContainers ?? []) as Json[]).map((c) => ({ ...containerStatus(c, ephemerals.get(c.name), o, false), ready: false, restartCount: 0 }));
 
   const states = statuses.map((s) => s.state);
   const policy = spec.restartPolicy ?? 'Always';
@@ -132,6 +135,7 @@ export function podStatus(pod: KObject, o: Observed): Json {
     startTime,
     ...(initStatuses.length ? { initContainerStatuses: initStatuses } : {}),
     containerStatuses: statuses,
+    ...(ephemeralStatuses.length ? { ephemeralContainerStatuses: ephemeralStatuses } : {}),
     qosClass: qosClass(spec),
   };
 }

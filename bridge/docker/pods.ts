@@ -10,7 +10,7 @@ import { boundVolume } from './volumes';
 import { ImageError, type ImageManager } from './images';
 import type { BridgeEnv, Mapping } from './mapping';
 import { networkName } from './namespaces';
-import { ContainerConfigError, containerConfig, containerName, POD_CONTAINER, POD_ROLE, POD_UID, SPEC_HASH, type PodContext } from './pod-spec';
+import { ContainerConfigError, containerConfig, containerName, ephemeralConfig, POD_CONTAINER, POD_ROLE, POD_UID, SPEC_HASH, type PodContext } from './pod-spec';
 import { podStatus, terminated, type Waiting } from './pod-status';
 import type { ProbeManager } from './probes';
 
@@ -182,10 +182,10 @@ export class PodRuntime implements Mapping {
   }
 
   /** Creates and starts one container; false when it cannot exist yet (image, configuration). */
-  private async start(pod: KObject, spec: Json, index: number, ctx: PodContext, init: boolean, state: PodState): Promise<boolean> {
+  private async start(pod: KObject, spec: Json, index: number, ctx: PodContext, init: boolean, state: PodState, ephemeral = false): Promise<boolean> {
     let config: Dockerode.ContainerCreateOptions;
     try {
-      config = containerConfig(pod, spec, index, ctx, init);
+      config = ephemeral ? ephemeralConfig(pod, spec, ctx) : containerConfig(pod, spec, index, ctx, init);
     } catch (err) {
       if (!(err instanceof ContainerConfigError)) throw err;
       state.waiting[spec.name] = { reason: 'CreateContainerConfigError', message: err.message };
@@ -193,7 +193,7 @@ export class PodRuntime implements Mapping {
       this.later(state, pod, Date.now() + BACKOFF_START_MS);
       return false;
     }
-    const fieldPath = `spec.${init ? 'initContainers' : 'containers'}{${spec.name}}`;
+    const fieldPath = `spec.${init ? 'initContainers' : ephemeral ? 'ephemeralContainers' : 'containers'}{${spec.name}}`;
     try {
       const warning = await this.opts.images.ensure(spec.image, spec.imagePullPolicy);
       // No registry may be reachable: a local copy runs, and the failed pull is reported, not fatal.
@@ -322,9 +322,18 @@ export class PodRuntime implements Mapping {
         } else if (info.State.Status === 'created') await this.env.docker.getContainer(info.Id).start().catch(() => undefined);
         else if (info.State.Status === 'exited' && state.backingOff[c.name] === undefined) this.exited(pod, state, info, c.name);
       }
+      // Started once, never restarted or replaced, as the kubelet runs them; they need the pod running.
+      for (const c of (spec.ephemeralContainers ?? []) as Json[]) {
+        if (!find('ephemeral', c.name) && (await this.ownerRunning(pod))) await this.start(pod, c, 1, ctx, false, state, true);
+      }
     } finally {
       this.scheduleRefresh(pod.metadata.uid!);
     }
+  }
+
+  private async ownerRunning(pod: KObject): Promise<boolean> {
+    const info = await this.env.docker.getContainer(containerName(pod, (pod.spec as Json).containers[0].name, 0)).inspect().catch(() => undefined);
+    return !!info?.State.Running;
   }
 
   /** Graceful: SIGTERM, the grace period, then SIGKILL; then the containers and emptyDirs go. */

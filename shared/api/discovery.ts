@@ -118,9 +118,12 @@ export function aggregatedVersion(accept: string | null): string | undefined {
   return undefined;
 }
 
-/** What a subresource serves: `/scale` is an autoscaling/v1 Scale, `/log` is read-only, `/status` the kind. */
+/** What a subresource serves: `/scale` is an autoscaling/v1 Scale, `/log` is read-only, `/status` the kind, exec/attach/portforward upgrade. */
 export function subresourceInfo(def: ResourceDefinition, sub: string): { group: string; version: string; kind: string; verbs: string[] } {
   if (sub === 'scale') return { group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] };
   if (sub === 'log') return { group: def.group, version: def.version, kind: def.kind, verbs: ['get'] };
+  // Connections, not objects: the apiserver lists them with their options kind and the two verbs that upgrade.
+  const options: Record<string, string> = { exec: 'PodExecOptions', attach: 'PodAttachOptions', portforward: 'PodPortForwardOptions' };
+  if (options[sub]) return { group: def.group, version: def.version, kind: options[sub], verbs: ['create', 'get'] };
   return { group: def.group, version: def.version, kind: def.kind, verbs: ['get', 'patch', 'update'] };
 }

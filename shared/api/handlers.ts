@@ -151,7 +151,7 @@ function checkApplyDuplicates(opts: WriteOptions, duplicates: string[], warnings
 }
 
 /** Records who changed which fields (metadata.managedFields), as the apiserver's field manager does. */
-function track(def: ResourceDefinition, ctx: Ctx, manager: string, old: KObject | undefined, next: KObject, subresource?: string): KObject {
+export function track(def: ResourceDefinition, ctx: Ctx, manager: string, old: KObject | undefined, next: KObject, subresource?: string): KObject {
   const opts = { manager, operation: 'Update' as const, subresource, now: ctx.clock.now().toISOString(), apiVersion: def.apiVersion, index: schemaIndex(), def };
   return updateManagedFields(old, next, opts) as unknown as KObject;
 }
@@ -339,7 +339,7 @@ const APPLY = 'application/apply-patch+yaml';
 const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', APPLY];
 
 /** A patch body: JSON (an object, or a list of operations for a JSON patch), YAML for an apply. */
-async function decodePatch(request: Request, type: string): Promise<{ patch: unknown; duplicates: string[] }> {
+export async function decodePatch(request: Request, type: string): Promise<{ patch: unknown; duplicates: string[] }> {
   const text = await readBody(request);
   if (!text.trim()) throw badRequest('the patch is empty');
   const { value, duplicates } = parseText(text, type === APPLY ? 'YAML' : 'JSON');
@@ -348,7 +348,7 @@ async function decodePatch(request: Request, type: string): Promise<{ patch: unk
 }
 
 /** The patched form of `current` for the three classic patch types. */
-function patched(def: ResourceDefinition, type: string, current: KObject, patch: unknown): Record<string, unknown> {
+export function patched(def: ResourceDefinition, type: string, current: KObject, patch: unknown): Record<string, unknown> {
   const copy = structuredClone(current) as unknown as Record<string, unknown>;
   let next: unknown;
   if (type === 'application/json-patch+json') next = jsonPatch(copy, patch);

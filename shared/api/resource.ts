@@ -54,7 +54,7 @@ export interface ResourceSpec<T extends KObject> {
   nameFormat?: 'label' | 'subdomain';
   priority?: Priority;
   /** Subresources beyond the object itself; each is served and listed in discovery. */
-  subresources?: Array<'status' | 'log' | 'scale'>;
+  subresources?: Array<'status' | 'log' | 'scale' | 'exec' | 'attach' | 'portforward' | 'ephemeralcontainers'>;
   /** Extra field selectors beyond metadata.name/metadata.namespace. */
   fieldSelectors?: Record<string, (obj: T) => string | undefined>;
   /**

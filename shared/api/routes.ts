@@ -14,7 +14,11 @@ import {
   updateHandler,
   type RouteHandler,
 } from './handlers';
+import { ephemeralGetHandler, ephemeralPatchHandler, ephemeralUpdateHandler } from './ephemeral';
+import { attachHandler, execHandler } from './exec';
 import { logHandler } from './logs';
+import { metricsGetHandler, metricsListHandler } from './metrics';
+import { portForwardHandler } from './portforward';
 import type { ResourceDefinition, Verb } from './resource';
 
 type Subresource = ResourceDefinition['subresources'][number];
@@ -35,6 +39,17 @@ const SUBRESOURCES: Record<Subresource, Partial<Record<Verb, Factory>>> = {
   status: { get: statusGetHandler, update: statusUpdateHandler, patch: statusPatchHandler },
   scale: { get: scaleGetHandler, update: scaleUpdateHandler, patch: scalePatchHandler },
   log: { get: () => logHandler() },
+  // Streams (websocket or SPDY upgrades): kubectl opens them with GET, older clients with POST.
+  exec: { get: () => execHandler('GET'), create: () => execHandler('POST') },
+  attach: { get: () => attachHandler('GET'), create: () => attachHandler('POST') },
+  portforward: { get: () => portForwardHandler('GET'), create: () => portForwardHandler('POST') },
+  ephemeralcontainers: { get: () => ephemeralGetHandler(), update: () => ephemeralUpdateHandler(), patch: () => ephemeralPatchHandler() },
+};
+
+/** Kinds whose objects are not stored but computed on each read (metrics.k8s.io from Docker stats). */
+const COMPUTED: Record<string, Partial<Record<Verb, Factory>>> = {
+  'nodes.metrics.k8s.io': { list: metricsListHandler, get: metricsGetHandler },
+  'pods.metrics.k8s.io': { list: metricsListHandler, get: metricsGetHandler },
 };
 
 export interface ResourceRoute {
@@ -63,7 +78,7 @@ export function resourceRoutes(def: ResourceDefinition): ResourceRoute[] {
 
 /** The handler of one of the kind's routes, as its module exports it. */
 export function routeHandler(def: ResourceDefinition, verb: Verb, subresource?: Subresource): RouteHandler {
-  const factory = subresource ? SUBRESOURCES[subresource]?.[verb] : OBJECT[verb];
+  const factory = subresource ? SUBRESOURCES[subresource]?.[verb] : (COMPUTED[def.resource]?.[verb] ?? OBJECT[verb]);
   if (!factory || !resourceRoutes(def).some((r) => r.verb === verb && r.subresource === subresource)) {
     throw new Error(`${def.resource} has no ${verb} route${subresource ? ` on ${subresource}` : ''}`);
   }

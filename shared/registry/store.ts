@@ -3,7 +3,7 @@ import type { KObject } from '../k8s/meta';
 import { randomSuffix } from '../k8s/names';
 import { rfc3339 } from '../k8s/time';
 import type { DeleteOptions, ResourceDefinition } from '../api/resource';
-import { ApiError, conflict, forbidden, invalid, notFound } from '../api/status';
+import { ApiError, conflict, forbidden, invalid, notFound, type StatusCause } from '../api/status';
 import { validateObject } from '../api/validation';
 import { namespaces } from '../resources/namespaces';
 import type { ObjectStore } from '../store/object-store';
@@ -30,8 +30,11 @@ export interface WriteOptions {
 }
 
 export interface UpdateOptions extends WriteOptions {
-  /** `status`: only the status of the result is kept, as the apiserver's status strategy does. */
-  subresource?: 'status';
+  /**
+   * `status`: only the status of the result is kept, as the apiserver's status strategy does;
+   * `ephemeralcontainers`: only a pod's spec.ephemeralContainers (additions, as its strategy allows).
+   */
+  subresource?: 'status' | 'ephemeralcontainers';
 }
 
 /** A delete either removed the object or left it marked (graceful delete, finalizers pending). */
@@ -163,7 +166,9 @@ export async function update(
       return undefined;
     }
     if (typeof next !== 'object') throw new ApiError(400, 'BadRequest', 'the request did not produce an object');
-    return opts.subresource === 'status' ? prepareStatusUpdate(def, current, next, opts) : prepareUpdate(env, def, current, next, opts);
+    if (opts.subresource === 'status') return prepareStatusUpdate(def, current, next, opts);
+    if (opts.subresource === 'ephemeralcontainers') return prepareEphemeralUpdate(def, current, next, opts);
+    return prepareUpdate(env, def, current, next, opts);
   };
   if (opts.dryRun) {
     const current = env.store.get(def, namespace, name) ?? existing;
@@ -222,6 +227,27 @@ function prepareStatusUpdate(def: ResourceDefinition, current: KObject, next: KO
   const result = { ...current, status: next.status, metadata: { ...current.metadata, resourceVersion: next.metadata?.resourceVersion } } as KObject;
   if (result.status === undefined) delete result.status;
   const causes = validateObject(def, result);
+  if (causes.length) throw invalid(def, current.metadata.name, causes);
+  return opts.manage ? opts.manage(current, result) : result;
+}
+
+/**
+ * The ephemeral containers strategy: the stored pod with the new list. Ephemeral containers cannot be
+ * changed or removed once added (the apiserver's ValidatePodEphemeralContainersUpdate).
+ */
+function prepareEphemeralUpdate(def: ResourceDefinition, current: KObject, next: KObject, opts: UpdateOptions): KObject {
+  type Spec = { ephemeralContainers?: Array<{ name: string }> };
+  const before = (current as { spec?: Spec }).spec?.ephemeralContainers ?? [];
+  const after = (next as { spec?: Spec }).spec?.ephemeralContainers ?? [];
+  const causes: StatusCause[] = [];
+  for (const old of before) {
+    const now = after.find((c) => c.name === old.name);
+    if (!now) causes.push({ reason: 'FieldValueForbidden', field: 'spec.ephemeralContainers', message: `Forbidden: existing ephemeral containers "${old.name}" may not be removed` });
+    else if (JSON.stringify(now) !== JSON.stringify(old)) causes.push({ reason: 'FieldValueForbidden', field: `spec.ephemeralContainers[${after.indexOf(now)}]`, message: `Forbidden: existing ephemeral containers "${old.name}" may not be changed` });
+  }
+  const spec = { ...((current as { spec?: object }).spec ?? {}), ephemeralContainers: after };
+  const result = { ...current, spec, metadata: { ...current.metadata, resourceVersion: next.metadata?.resourceVersion } } as KObject;
+  causes.push(...validateObject(def, result));
   if (causes.length) throw invalid(def, current.metadata.name, causes);
   return opts.manage ? opts.manage(current, result) : result;
 }

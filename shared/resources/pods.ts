@@ -108,7 +108,7 @@ export function validatePodSpec(spec: PodSpec | undefined, at = 'spec'): StatusC
     return causes;
   }
   const names = new Set<string>();
-  for (const [list, field] of [[spec.initContainers ?? [], `${at}.initContainers`], [spec.containers, `${at}.containers`]] as const) {
+  for (const [list, field] of [[spec.initContainers ?? [], `${at}.initContainers`], [spec.containers, `${at}.containers`], [spec.ephemeralContainers ?? [], `${at}.ephemeralContainers`]] as const) {
     (list as Container[]).forEach((c, i) => {
       const at = `${field}[${i}]`;
       if (!c.name) bad(`${at}.name`, 'Required value', 'FieldValueRequired');
@@ -217,7 +217,7 @@ export const pods = defineResource<Pod>({
   schema: PodSchema,
   realizedByRuntime: true,
   priority: 'medium',
-  subresources: ['status', 'log'],
+  subresources: ['status', 'log', 'exec', 'attach', 'portforward', 'ephemeralcontainers'],
   columns: [
     { name: 'Ready', type: 'string', description: 'The aggregate readiness state of this pod for accepting traffic.', cell: (p, now) => podSummary(p, now).ready },
     { name: 'Status', type: 'string', description: 'The aggregate status of the containers in this pod.', cell: (p, now) => podSummary(p, now).status },

@@ -32,7 +32,18 @@ export function fakeCtx(opts: { failSync?: Error; historySize?: number } = {}): 
       depth: () => 0,
       stats: () => ({ waiting: 0, running: 0, retrying: 0 }),
     },
-    docker: { info: async () => ({}), version: async () => ({}), setup: () => ({ warnings: [] }), logs: async () => undefined },
+    docker: {
+      info: async () => ({}),
+      version: async () => ({}),
+      setup: () => ({ warnings: [] }),
+      logs: async () => undefined,
+      exec: async () => undefined,
+      attach: async () => undefined,
+      dial: async () => {
+        throw new Error('no Docker in unit tests');
+      },
+      metrics: async () => ({ timestamp: NOW.toISOString(), windowSeconds: 10, node: { cpuNanoCores: 0, memoryBytes: 0 }, pods: {} }),
+    },
     clock,
     log: { debug: log, info: log, warn: log, error: log },
     server: {
