@@ -228,6 +228,6 @@ export function ephemeralConfig(pod: KObject, container: Json, ctx: PodContext):
   config.Labels![POD_ROLE] = 'ephemeral';
   const containers = (pod.spec as Json).containers as Json[];
   const target = containers.findIndex((c) => c.name === container.targetContainerName);
-  if (target >= 0) config.HostConfig!.PidMode = `container:${containerName(pod, containers[target].name, target)}`;
+  if (target >= 0) config.HostConfig!.PidMode = `container:${containerName(pod, containers[target].name, target, false, ctx.labels[INSTANCE])}`;
   return config;
 }

@@ -142,7 +142,7 @@ export class PodRuntime implements Mapping {
         out[v.name] = await this.opts.mountConfig(pod, v);
       } else if (v.persistentVolumeClaim) {
         // A claim that is missing or not bound yet keeps the pod waiting; the claim's binding re-applies it.
-        const source = boundVolume(this.env.store, pod.metadata.namespace!, v.name, v.persistentVolumeClaim.claimName);
+        const source = boundVolume(this.env.store, pod.metadata.namespace!, v.name, v.persistentVolumeClaim.claimName, this.opts.instance);
         const info = await this.env.docker.getVolume(source).inspect();
         out[v.name] = { type: 'volume', source, readOnly: !!v.persistentVolumeClaim.readOnly, hostPath: info.Mountpoint };
       } else if (v.hostPath) {
@@ -332,7 +332,7 @@ export class PodRuntime implements Mapping {
   }
 
   private async ownerRunning(pod: KObject): Promise<boolean> {
-    const info = await this.env.docker.getContainer(containerName(pod, (pod.spec as Json).containers[0].name, 0)).inspect().catch(() => undefined);
+    const info = await this.env.docker.getContainer(containerName(pod, (pod.spec as Json).containers[0].name, 0, false, this.opts.instance)).inspect().catch(() => undefined);
     return !!info?.State.Running;
   }
 

@@ -4,12 +4,12 @@ import * as objects from '../../shared/registry/store';
 import { pods } from '../../shared/resources/pods';
 import { DEFAULT_CLASS, PROVISIONER, PV_PROTECTION, PVC_PROTECTION, persistentVolumeClaims, persistentVolumes, storageClasses, type Claim, type Volume } from '../../shared/resources/storage';
 import type { ObjectStore } from '../../shared/store/object-store';
-import { isNotFound, NAMESPACE_LABEL } from './client';
+import { INSTANCE, instanceName, isNotFound, NAMESPACE_LABEL } from './client';
 import { VolumeError } from './config-volumes';
 import type { BridgeEnv, Mapping } from './mapping';
 
-/** k2d's name for a claim's Docker volume, so a k2d user's data is found where it was. */
-export const claimVolumeName = (namespace: string, claim: string) => `k2d-pv-${namespace}-${claim}`;
+/** k2d's name for a claim's Docker volume, so a k2d user's data is found where it was (other instances: `<instance>_k2d-pv-...`). */
+export const claimVolumeName = (namespace: string, claim: string, instance?: string) => instanceName(instance, `k2d-pv-${namespace}-${claim}`);
 const CLAIM_LABEL = 'storage.k2d.io/claim';
 
 /** The claims a pod mounts. */
@@ -17,12 +17,12 @@ export const claimsOf = (pod: KObject): string[] =>
   (((pod.spec as { volumes?: Array<{ persistentVolumeClaim?: { claimName?: string } }> })?.volumes ?? []).map((v) => v.persistentVolumeClaim?.claimName).filter(Boolean) as string[]);
 
 /** The Docker volume a pod's `persistentVolumeClaim` volume mounts, once its claim is bound. */
-export function boundVolume(store: ObjectStore, namespace: string, volume: string, claimName: string): string {
+export function boundVolume(store: ObjectStore, namespace: string, volume: string, claimName: string, instance?: string): string {
   const pvc = store.get(persistentVolumeClaims, namespace, claimName) as Claim | undefined;
   if (!pvc) throw new VolumeError(volume, `persistentvolumeclaim "${claimName}" not found`);
   if (pvc.metadata.deletionTimestamp) throw new VolumeError(volume, `persistentvolumeclaim "${claimName}" is being deleted`);
   if (pvc.status?.phase !== 'Bound') throw new VolumeError(volume, `persistentvolumeclaim "${claimName}" is not bound`);
-  return claimVolumeName(namespace, claimName);
+  return claimVolumeName(namespace, claimName, instance);
 }
 
 /**
@@ -49,7 +49,7 @@ export class ClaimRuntime implements Mapping {
   async apply(obj: KObject, env: BridgeEnv): Promise<void> {
     const pvc = obj as Claim;
     const namespace = pvc.metadata.namespace!;
-    const name = claimVolumeName(namespace, pvc.metadata.name);
+    const name = claimVolumeName(namespace, pvc.metadata.name, env.labels[INSTANCE]);
     await env.docker.createVolume({ Name: name, Labels: { ...env.labels, [NAMESPACE_LABEL]: namespace, [CLAIM_LABEL]: `${namespace}/${pvc.metadata.name}` } });
     if (pvc.status?.phase !== 'Bound') await this.bind(pvc, name, env);
     for (const pod of env.store.list(pods, namespace)) {
@@ -102,11 +102,11 @@ export class ClaimRuntime implements Mapping {
       if (pv.spec?.persistentVolumeReclaimPolicy === 'Retain') {
         await objects.update(env, persistentVolumes, undefined, pv.metadata.name, (c) => ({ ...c, status: { phase: 'Released' } }) as KObject, { subresource: 'status' });
       } else {
-        await this.removeVolume(env, claimVolumeName(namespace, pvc.metadata.name));
+        await this.removeVolume(env, claimVolumeName(namespace, pvc.metadata.name, env.labels[INSTANCE]));
         await objects.update(env, persistentVolumes, undefined, pv.metadata.name, (c) => ({ ...c, metadata: { ...c.metadata, finalizers: (c.metadata.finalizers ?? []).filter((f) => f !== PV_PROTECTION) } }));
         await objects.remove(env, persistentVolumes, undefined, pv.metadata.name).catch(gone);
       }
-    } else if (!pv) await this.removeVolume(env, claimVolumeName(namespace, pvc.metadata.name));
+    } else if (!pv) await this.removeVolume(env, claimVolumeName(namespace, pvc.metadata.name, env.labels[INSTANCE]));
     // No pod uses it: the protection finalizer goes, and with it the claim.
     await objects.update(env, persistentVolumeClaims, namespace, pvc.metadata.name, (c) => {
       if (c.metadata.uid !== pvc.metadata.uid || !c.metadata.finalizers?.includes(PVC_PROTECTION)) return undefined;

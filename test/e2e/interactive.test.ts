@@ -154,9 +154,9 @@ t('exec -it in a terminal: a TTY, resized to the terminal, and the exit code', a
 t('a client that goes away ends its command: no exec process is left in the container', async ({ server }) => {
   for (const k of [KUBECTLS[0], ...(OLD ? [OLD] : [])]) {
     const child: ChildProcess = spawn(k.bin, ['exec', 'box', '-c', 'main', '--', 'sleep', '313'], { env: env(server), stdio: 'ignore' });
-    await until('the exec to run', async () => (await processes('default-box')).some((p) => p.includes('sleep 313')));
+    await until('the exec to run', async () => (await processes(`${server.instance}_default-box`)).some((p) => p.includes('sleep 313')));
     child.kill('SIGKILL');
-    await until('the exec to be gone', async () => !(await processes('default-box')).some((p) => p.includes('sleep 313')), 10_000);
+    await until('the exec to be gone', async () => !(await processes(`${server.instance}_default-box`)).some((p) => p.includes('sleep 313')), 10_000);
   }
 });
 
@@ -167,11 +167,11 @@ t('a server stopped under an open exec kills the command first: kubectl ends wit
     const ready = await kubectl(own, ['wait', '--for=condition=Ready', 'pod/stopper', '--timeout=60s']);
     assert.is(ready.code, 0, ready.stderr);
     const exec = run(KUBECTLS[0].bin, ['exec', 'stopper', '--', 'sleep', '316'], { KUBECONFIG: own.kubeconfig });
-    await until('the exec to run', async () => (await processes('default-stopper')).some((p) => p.includes('sleep 316')));
+    await until('the exec to run', async () => (await processes(`${own.instance}_default-stopper`)).some((p) => p.includes('sleep 316')));
     assert.is(await own.stop(), 0);
     const res = await exec;
     assert.is(res.code, 137, res.stderr);
-    assert.not.ok((await processes('default-stopper')).some((p) => p.includes('sleep 316')));
+    assert.not.ok((await processes(`${own.instance}_default-stopper`)).some((p) => p.includes('sleep 316')));
   } finally {
     await cleanup(own);
   }

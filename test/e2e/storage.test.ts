@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { applyYaml, cleanup, docker, kubectl, startServer, until, type RunningServer } from '../helpers/server';
+import { applyYaml, cleanup, docker, dockerName, kubectl, startServer, until, type RunningServer } from '../helpers/server';
 
 let server: RunningServer;
 
@@ -29,7 +29,7 @@ test('the default StorageClass; a claim is a Docker volume, Bound to a Persisten
   assert.match(pvc.stdout, /data\s+Bound\s+pvc-[0-9a-f-]+\s+1Gi\s+RWO\s+local\s+<unset>/);
   const pv = await kubectl(server, ['get', 'pv']);
   assert.match(pv.stdout, /pvc-[0-9a-f-]+\s+1Gi\s+RWO\s+Delete\s+Bound\s+default\/data\s+local/);
-  assert.ok(await volumeExists('k2d-pv-default-data'));
+  assert.ok(await volumeExists(dockerName(server.instance, 'k2d-pv-default-data')));
 });
 
 test('what a pod writes to its claim, the next pod reads', async () => {
@@ -54,10 +54,10 @@ test('a claim in use stays Terminating until its pod is gone; then its volume an
   assert.is((await kubectl(server, ['delete', 'pvc', 'later', '--wait=false'])).code, 0);
   await new Promise((r) => setTimeout(r, 1500));
   assert.match((await kubectl(server, ['get', 'pvc', 'later'])).stdout, /later\s+Terminating/);
-  assert.ok(await volumeExists('k2d-pv-default-later'));
+  assert.ok(await volumeExists(dockerName(server.instance, 'k2d-pv-default-later')));
   assert.is((await kubectl(server, ['delete', 'pod', 'waiter'])).code, 0);
   await until('the claim gone', async () => (await kubectl(server, ['get', 'pvc', 'later'])).code === 1, 30_000);
-  await until('the volume gone', async () => !(await volumeExists('k2d-pv-default-later')));
+  await until('the volume gone', async () => !(await volumeExists(dockerName(server.instance, 'k2d-pv-default-later'))));
   assert.is((await kubectl(server, ['get', 'pv', pvName])).code, 1);
 });
 
@@ -72,11 +72,11 @@ test('bad claims are 422 with field paths; deleting the namespace removes its cl
   assert.is((await kubectl(server, ['create', 'namespace', 'store'])).code, 0);
   await applyYaml(server, 'nsclaim', claim('inner').replace('metadata: {name: inner}', 'metadata: {name: inner, namespace: store}'));
   await until('the inner claim bound', async () => (await kubectl(server, ['get', 'pvc', 'inner', '-n', 'store', '-o', 'jsonpath={.status.phase}'])).stdout === 'Bound');
-  assert.ok(await volumeExists('k2d-pv-store-inner'));
+  assert.ok(await volumeExists(dockerName(server.instance, 'k2d-pv-store-inner')));
   assert.is((await kubectl(server, ['delete', 'namespace', 'store', '--timeout=60s'])).code, 0);
-  assert.ok(!(await volumeExists('k2d-pv-store-inner')));
+  assert.ok(!(await volumeExists(dockerName(server.instance, 'k2d-pv-store-inner'))));
   assert.is((await kubectl(server, ['delete', 'pvc', 'data'])).code, 0);
-  await until('the data volume gone', async () => !(await volumeExists('k2d-pv-default-data')));
+  await until('the data volume gone', async () => !(await volumeExists(dockerName(server.instance, 'k2d-pv-default-data'))));
 });
 
 test.run();
