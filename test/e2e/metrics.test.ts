@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { applyYaml, cleanup, kubectl, KUBECTLS, startServer, type RunningServer } from '../helpers/server';
+import { applyYaml, cleanup, kubectl, KUBECTLS, startServer, until, type RunningServer } from '../helpers/server';
 
 // metrics.k8s.io from Docker stats: `kubectl top` against real containers, a busy one and an idle one.
 const t = suite<{ server: RunningServer }>('metrics');
@@ -46,7 +46,12 @@ function rows(stdout: string): Record<string, number[]> {
 
 for (const k of KUBECTLS) {
   t(`kubectl ${k.name} top pods: the busy pod's CPU is far above the idle one's; per container; a label selector; a missing pod is a 404`, async ({ server }) => {
-    const top = await kubectl(server, ['top', 'pods'], k.bin);
+    // The idle pod's second container spends a moment filling its memory first: wait for it to settle.
+    let top = await kubectl(server, ['top', 'pods'], k.bin);
+    await until('the idle pod idle', async () => {
+      top = await kubectl(server, ['top', 'pods'], k.bin);
+      return top.code === 0 && rows(top.stdout).idle?.[0] < 50;
+    }, 30_000).catch(() => undefined);
     assert.is(top.code, 0, top.stderr);
     const r = rows(top.stdout);
     assert.ok(r.busy[0] > 500, top.stdout);
