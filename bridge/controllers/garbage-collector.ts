@@ -1,5 +1,5 @@
 import type { ResourceDefinition } from '../../shared/api/resource';
-import { ApiError } from '../../shared/api/status';
+import { ignoring } from '../../shared/api/status';
 import type { Logger } from '../../shared/ctx';
 import type { KObject } from '../../shared/k8s/meta';
 import { registry } from '../../shared/resources/index';
@@ -15,10 +15,7 @@ export interface CollectorOptions extends RegistryEnv {
 const owners = (obj: KObject) => (obj.metadata.ownerReferences ?? []).map((r) => r.uid);
 
 /** A write that lost a race (the object went, or changed uid): nothing is left to do for it. */
-const gone = (err: unknown) => {
-  if (err instanceof ApiError && (err.code === 404 || err.code === 409)) return undefined;
-  throw err;
-};
+const gone = ignoring(404, 409);
 
 /**
  * The garbage collector, after kube-controller-manager's: objects whose owners are gone go too

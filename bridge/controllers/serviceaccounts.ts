@@ -1,4 +1,4 @@
-import { ApiError } from '../../shared/api/status';
+import { ignoring } from '../../shared/api/status';
 import type { KObject } from '../../shared/k8s/meta';
 import * as objects from '../../shared/registry/store';
 import type { RegistryEnv } from '../../shared/registry/store';
@@ -30,9 +30,7 @@ export class ServiceAccountsController implements Controller {
     const ns = this.env.store.get(namespaces, undefined, namespace);
     if (!ns || ns.metadata.deletionTimestamp || this.env.store.get(serviceAccounts, namespace, DEFAULT_SERVICE_ACCOUNT)) return;
     const sa = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: DEFAULT_SERVICE_ACCOUNT, namespace } } as KObject;
-    await objects.create(this.env, serviceAccounts, sa).catch((err) => {
-      // Made meanwhile, or the namespace began terminating: nothing to do.
-      if (!(err instanceof ApiError && (err.code === 409 || err.code === 403 || err.code === 404))) throw err;
-    });
+    // Made meanwhile, or the namespace began terminating: nothing to do.
+    await objects.create(this.env, serviceAccounts, sa).catch(ignoring(409, 403, 404));
   }
 }

@@ -1,5 +1,5 @@
 import type { KObject } from '../../shared/k8s/meta';
-import { ApiError } from '../../shared/api/status';
+import { ignoring } from '../../shared/api/status';
 import * as objects from '../../shared/registry/store';
 import { pods } from '../../shared/resources/pods';
 import { DEFAULT_CLASS, PROVISIONER, PV_PROTECTION, PVC_PROTECTION, persistentVolumeClaims, persistentVolumes, storageClasses, type Claim, type Volume } from '../../shared/resources/storage';
@@ -78,7 +78,7 @@ export class ClaimRuntime implements Mapping {
           csi: { driver: PROVISIONER, volumeHandle: dockerVolume },
         },
       } as KObject;
-      await objects.create(env, persistentVolumes, pv).catch(exists);
+      await objects.create(env, persistentVolumes, pv).catch(ignoring(409));
     }
     await objects.update(env, persistentVolumeClaims, pvc.metadata.namespace, pvc.metadata.name, (current) => {
       if (current.metadata.uid !== pvc.metadata.uid) return undefined;
@@ -104,14 +104,14 @@ export class ClaimRuntime implements Mapping {
       } else {
         await this.removeVolume(env, claimVolumeName(namespace, pvc.metadata.name, env.labels[INSTANCE]));
         await objects.update(env, persistentVolumes, undefined, pv.metadata.name, (c) => ({ ...c, metadata: { ...c.metadata, finalizers: (c.metadata.finalizers ?? []).filter((f) => f !== PV_PROTECTION) } }));
-        await objects.remove(env, persistentVolumes, undefined, pv.metadata.name).catch(gone);
+        await objects.remove(env, persistentVolumes, undefined, pv.metadata.name).catch(ignoring(404));
       }
     } else if (!pv) await this.removeVolume(env, claimVolumeName(namespace, pvc.metadata.name, env.labels[INSTANCE]));
     // No pod uses it: the protection finalizer goes, and with it the claim.
     await objects.update(env, persistentVolumeClaims, namespace, pvc.metadata.name, (c) => {
       if (c.metadata.uid !== pvc.metadata.uid || !c.metadata.finalizers?.includes(PVC_PROTECTION)) return undefined;
       return { ...c, metadata: { ...c.metadata, finalizers: c.metadata.finalizers.filter((f) => f !== PVC_PROTECTION) } } as KObject;
-    }).catch(gone);
+    }).catch(ignoring(404));
     return true;
   }
 
@@ -124,10 +124,3 @@ export class ClaimRuntime implements Mapping {
       });
   }
 }
-
-const exists = (err: unknown) => {
-  if (!(err instanceof ApiError && err.code === 409)) throw err;
-};
-const gone = (err: unknown) => {
-  if (!(err instanceof ApiError && err.code === 404)) throw err;
-};

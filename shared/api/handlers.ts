@@ -13,7 +13,6 @@ import {
   ApiError,
   badRequest,
   errorResponse,
-  forbidden,
   invalid,
   jsonResponse,
   notFound,
@@ -67,14 +66,6 @@ function requireItem(def: ResourceDefinition, request: Request) {
 function getExisting(ctx: Ctx, def: ResourceDefinition, namespace: string | undefined, name: string): KObject {
   const obj = ctx.store.get(def, namespace, name);
   if (!obj) throw notFound(def, name);
-  return obj;
-}
-
-/** The object as it is, if the API may change it. */
-function getWritable(ctx: Ctx, def: ResourceDefinition, namespace: string | undefined, name: string): KObject {
-  const obj = getExisting(ctx, def, namespace, name);
-  const why = def.readOnly?.(obj);
-  if (why) throw forbidden(`${def.resource} "${name}" is forbidden: ${why}`, { name, group: def.group, kind: def.plural });
   return obj;
 }
 
@@ -324,7 +315,6 @@ export function updateHandler(def: ResourceDefinition): RouteHandler {
       const warnings: string[] = [];
       const { body, duplicates } = await decodeDocument(request);
       checkFields(def, opts, body, duplicates, warnings);
-      getWritable(ctx, def, namespace, name);
       const meta = (body.metadata ?? {}) as Record<string, unknown>;
       if (!meta.resourceVersion && def.allowUnconditionalUpdate === false) {
         throw invalid(def, name, [{ reason: 'FieldValueInvalid', field: 'metadata.resourceVersion', message: 'Invalid value: 0x0: must be specified for an update' }]);
@@ -387,7 +377,6 @@ export function patchHandler(def: ResourceDefinition): RouteHandler {
           checkApplyDuplicates(opts, duplicates, warnings);
           return createObject(def, request, ctx, created, { namespace, name }, warnings, (obj) => obj);
         }
-        getWritable(ctx, def, namespace, name);
         return replace(def, request, ctx, { namespace, name }, (current) => {
           const next = applyConfig(def, ctx, opts, current, config) as unknown as Record<string, unknown>;
           checkApplyDuplicates(opts, duplicates, warnings);
@@ -395,7 +384,6 @@ export function patchHandler(def: ResourceDefinition): RouteHandler {
           return next;
         }, warnings, (_, merged) => merged);
       }
-      getWritable(ctx, def, namespace, name);
       return replace(def, request, ctx, { namespace, name }, (current) => {
         const next = patched(def, type, current, patch);
         warnings.length = 0;

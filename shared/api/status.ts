@@ -135,3 +135,14 @@ export function errorResponse(err: unknown): Response {
   if (err instanceof ApiError) return statusResponse(err.toStatus());
   return statusResponse(internal(err instanceof Error ? err.message : String(err)).toStatus());
 }
+
+/**
+ * For `.catch`: a write that lost a race (the object went, changed, or its namespace began terminating)
+ * leaves nothing to do, so those Status codes are swallowed; anything else is rethrown.
+ */
+export const ignoring =
+  (...codes: number[]) =>
+  (err: unknown): undefined => {
+    if (err instanceof ApiError && codes.includes(err.code)) return undefined;
+    throw err;
+  };

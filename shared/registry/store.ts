@@ -3,7 +3,7 @@ import type { KObject } from '../k8s/meta';
 import { randomSuffix } from '../k8s/names';
 import { rfc3339 } from '../k8s/time';
 import type { DeleteOptions, ResourceDefinition } from '../api/resource';
-import { ApiError, conflict, forbidden, invalid, notFound, type StatusCause } from '../api/status';
+import { ApiError, conflict, forbidden, ignoring, invalid, notFound, type StatusCause } from '../api/status';
 import { validateObject } from '../api/validation';
 import { namespaces } from '../resources/namespaces';
 import type { ObjectStore } from '../store/object-store';
@@ -311,12 +311,9 @@ export async function remove(env: RegistryEnv, def: ResourceDefinition, namespac
 export async function removeCollection(env: RegistryEnv, def: ResourceDefinition, namespace: string | undefined, filter: (o: KObject) => boolean, options: DeleteOptions = {}, opts: WriteOptions = {}): Promise<KObject[]> {
   const items: KObject[] = [];
   for (const obj of env.store.list(def, namespace).filter(filter)) {
-    try {
-      items.push((await remove(env, def, obj.metadata.namespace, obj.metadata.name, options, opts)).object);
-    } catch (err) {
-      // Gone meanwhile (a concurrent delete, the garbage collector): nothing left to delete.
-      if (!(err instanceof ApiError && err.code === 404)) throw err;
-    }
+    // Gone meanwhile (a concurrent delete, the garbage collector): nothing left to delete.
+    const result = await remove(env, def, obj.metadata.namespace, obj.metadata.name, options, opts).catch(ignoring(404));
+    if (result) items.push(result.object);
   }
   return items;
 }
